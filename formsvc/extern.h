@@ -1,0 +1,283 @@
+/*
+ * extern.h: every non-static function and shared type of formsvc.cgi.
+ */
+#ifndef KENMIN_FSV_EXTERN_H
+#define KENMIN_FSV_EXTERN_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct config;
+struct tarena;
+struct tmpl_set;
+struct tval;
+
+/* ---- request limits (request.c enforces them, sandbox.c re-checks) ---- */
+
+#define REQ_URLENC_MAX		((size_t)64 * 1024)	/* urlencoded body */
+#define REQ_MULTIPART_MAX	((size_t)10 * 1024 * 1024) /* multipart body */
+#define REQ_QUERY_MAX		((size_t)8 * 1024)	/* QUERY_STRING */
+#define REQ_COOKIE_MAX		((size_t)8 * 1024)	/* HTTP_COOKIE */
+#define REQ_PATH_MAX		((size_t)1024)		/* PATH_INFO */
+#define REQ_FIELDS_MAX		256	/* fields of all sources together */
+#define REQ_NAME_MAX		64	/* bytes of a field name */
+#define REQ_VALUE_MAX		((size_t)64 * 1024)	/* bytes of a text value */
+#define REQ_FILE_MAX		((size_t)5 * 1024 * 1024) /* bytes of one file */
+#define REQ_PART_HDR_MAX	((size_t)4 * 1024)	/* headers of one part */
+#define REQ_FILENAME_MAX	255	/* bytes of an uploaded file's name */
+#define REQ_CTYPE_MAX		127	/* bytes of a part's content type */
+
+/* What went wrong with a request; each maps to one HTTP status. */
+enum req_status {
+	REQ_OK,
+	REQ_BAD,		/* 400: malformed input */
+	REQ_BAD_UTF8,		/* 400: a value is not valid UTF-8 */
+	REQ_TOO_LARGE,		/* 413: body, field or file over its cap */
+	REQ_MEDIA,		/* 415: unsupported Content-Type */
+	REQ_FAIL,		/* 500: our own failure (sandbox, pipe) */
+	REQ_TIMEOUT,		/* 500: the parser took too long */
+	REQ__MAX
+};
+
+enum method {
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_POST,
+	METHOD_OTHER,		/* anything else: always 405 */
+	METHOD__MAX
+};
+
+#define M_GET	(1u << METHOD_GET)
+#define M_HEAD	(1u << METHOD_HEAD)
+#define M_POST	(1u << METHOD_POST)
+
+/* Where a field came from: handlers of a POST read only KSRC_BODY. */
+enum ksrc {
+	KSRC_QUERY,
+	KSRC_BODY,
+	KSRC_COOKIE,
+	KSRC__MAX
+};
+
+/*
+ * One field of the request.  val is NUL-terminated (files may hold more
+ * NULs; valsz is the real size).  file and ctype are set only for
+ * multipart parts that carried a filename.  Owned by the struct req.
+ */
+struct kfield {
+	char		*name;
+	char		*val;
+	size_t		 valsz;
+	char		*file;		/* basename the browser sent, or NULL */
+	char		*ctype;		/* part Content-Type, or NULL */
+	enum ksrc	 src;
+	size_t		 key;		/* index into the key table */
+	int		 valid;		/* the key's validator accepted it */
+	long long	 ival;		/* int, bool and date validators */
+	struct kfield	*next;		/* next field, same src, key, validity */
+};
+
+struct kkey;
+typedef int (*kvalid_fn)(struct kfield *, const struct kkey *);
+
+/*
+ * One declared form key: its name, its validator and the bounds the
+ * validator applies (a number range for kvalid_int, a length in code
+ * points for strings, in bytes for files).  A cookie key is matched
+ * against "__Host-NAME" when cookies are Secure, else "NAME".
+ */
+struct kkey {
+	const char	*name;
+	kvalid_fn	 valid;
+	long long	 min;
+	long long	 max;
+};
+
+/* Validators (request.c).  Each returns 1 if the field is acceptable. */
+int	 kvalid_string(struct kfield *, const struct kkey *);	/* one line */
+int	 kvalid_text(struct kfield *, const struct kkey *);	/* multi-line */
+int	 kvalid_int(struct kfield *, const struct kkey *);
+int	 kvalid_bool(struct kfield *, const struct kkey *);
+int	 kvalid_email(struct kfield *, const struct kkey *);
+int	 kvalid_date(struct kfield *, const struct kkey *);
+int	 kvalid_login(struct kfield *, const struct kkey *);
+int	 kvalid_password(struct kfield *, const struct kkey *);
+int	 kvalid_token(struct kfield *, const struct kkey *);
+int	 kvalid_file(struct kfield *, const struct kkey *);
+
+/*
+ * The CGI environment, copied (and length-checked) by req_env().
+ * Strings are owned by the struct; absent variables are "".
+ */
+struct reqenv {
+	enum method	 method;
+	char		*method_name;
+	char		*path;		/* PATH_INFO, "/" if empty */
+	char		*query;
+	char		*ctype;
+	char		*cookie;
+	char		*remote;
+	int		 https;
+	int		 has_length;	/* CONTENT_LENGTH was set */
+	size_t		 length;
+};
+
+/*
+ * The parsed request: every accepted field of the page, and for each
+ * source and key the first valid and the first invalid occurrence.
+ */
+struct req {
+	struct reqenv	 env;
+	struct kfield	*fields;
+	size_t		 fieldsz;
+	size_t		 fieldmax;	/* allocated */
+	size_t		 seen;		/* fields parsed, kept or not */
+	size_t		 keysz;
+	struct kfield	**map[KSRC__MAX];	/* [keysz]: valid fields */
+	struct kfield	**nmap[KSRC__MAX];	/* [keysz]: invalid fields */
+};
+
+/*
+ * What the parser needs to know: the key table, which keys the page
+ * accepts (accept[keysz], 1 = accepted) and whether cookie names carry
+ * the __Host- prefix.
+ */
+struct reqspec {
+	const struct kkey	*keys;
+	size_t			 keysz;
+	const unsigned char	*accept;
+	int			 cookie_host;
+};
+
+/* request.c */
+enum req_status	 req_env(struct reqenv *);
+void		 req_env_free(struct reqenv *);
+void		 req_init(struct req *, size_t keysz);
+void		 req_free(struct req *);
+void		 req_free_fields(struct req *);
+enum req_status	 req_parse_input(struct req *, const struct reqspec *, int fd);
+enum req_status	 req_parse_urlenc(struct req *, const struct reqspec *,
+		    enum ksrc, const char *, size_t);
+enum req_status	 req_parse_multipart(struct req *, const struct reqspec *,
+		    const char *ctype, const char *, size_t);
+void		 req_parse_cookies(struct req *, const struct reqspec *,
+		    const char *);
+void		 req_index(struct req *);
+int		 req_write(int fd, enum req_status, const struct req *);
+enum req_status	 req_read(int fd, struct req *, const struct reqspec *);
+const struct kfield *req_get(const struct req *, enum ksrc, size_t key);
+const struct kfield *req_get_invalid(const struct req *, enum ksrc, size_t key);
+
+/* sandbox.c */
+enum req_status	 sandbox_parse(struct req *, const struct reqspec *);
+int		 sandbox_narrow(void);
+
+/* ---- responses (response.c) ---- */
+
+#define RESP_NOSTORE	0x01	/* Cache-Control: no-store */
+#define RESP_NOREFERRER	0x02	/* Referrer-Policy: no-referrer */
+#define RESP_HEAD	0x04	/* HEAD: headers only */
+
+/*
+ * A response is built in memory and written once by resp_emit(), so a
+ * refused header can still turn the whole response into a 500.
+ */
+struct resp {
+	int		 status;
+	int		 flags;
+	int		 refused;	/* a header was refused: emit a 500 */
+	const char	*ctype;		/* static string */
+	struct buf	 hdr;		/* extra "Name: value\r\n" lines */
+	struct buf	 body;
+};
+
+void		 resp_init(struct resp *, int flags);
+void		 resp_free(struct resp *);
+void		 resp_reset(struct resp *);
+const char	*resp_reason(int status);
+int		 resp_header(struct resp *, const char *, const char *);
+int		 resp_headern(struct resp *, const char *, const char *, size_t);
+int		 resp_cookie(struct resp *, const struct config *,
+		    const char *name, const char *value, long long maxage);
+int		 resp_safe_path(const char *);
+int		 resp_redirect(struct resp *, const struct config *, const char *);
+int		 resp_emit(struct resp *, struct buf *out);
+
+/* ---- pages (pages.c) and the dispatcher's state (main.c) ---- */
+
+enum role {
+	ROLE_ANY,		/* no login needed */
+	ROLE_MEMBER,		/* a logged-in member */
+	ROLE_STAFF,		/* editor or admin */
+	ROLE_ADMIN,
+	ROLE__MAX
+};
+
+enum page {
+	PAGE_INDEX,
+	PAGE_HEALTH,
+#ifdef KENMIN_TEST
+	PAGE_TEST_ECHO,
+	PAGE_TEST_HEADER,
+	PAGE_TEST_REDIRECT,
+	PAGE_TEST_COOKIE,
+#endif
+	PAGE__MAX
+};
+
+enum key {
+	KEY_SID,		/* session cookie (used by the sessions work) */
+#ifdef KENMIN_TEST
+	KEY_T_NAME,
+	KEY_T_NUM,
+	KEY_T_MAIL,
+	KEY_T_DATE,
+	KEY_T_FLAG,
+	KEY_T_TEXT,
+	KEY_T_FILE,
+	KEY_T_TO,
+	KEY_T_VALUE,
+	KEY_T_PROBE,
+#endif
+	KEY__MAX
+};
+
+struct ctx;
+
+/*
+ * One screen: its PATH_INFO, the methods it allows, its handler, the
+ * role it needs, the keys it accepts (ended by KEY__MAX) and whether it
+ * is public (no personal data: cacheable) or shows a token in its URL.
+ */
+#define PAGE_PUBLIC	0x01
+#define PAGE_TOKEN	0x02
+
+struct pageinfo {
+	const char	*path;
+	unsigned int	 methods;
+	int		(*handler)(struct ctx *);
+	enum role	 role;
+	unsigned int	 flags;
+	const enum key	*keys;
+};
+
+/* The state of one request, set up by main.c. */
+struct ctx {
+	const struct config	*cfg;
+	struct tmpl_set		*tmpl;		/* NULL if the theme failed */
+	const struct pageinfo	*page;
+	struct req		 req;
+	struct resp		 resp;
+};
+
+extern const struct pageinfo	 pages[PAGE__MAX];
+extern const struct kkey	 keys[KEY__MAX];
+
+/* pages.c */
+int	 page_render(struct ctx *, const char *tmpl, const char *title,
+	    struct tval *);
+int	 page_error(struct ctx *, int status);
+struct tval *page_vars(struct ctx *, struct tarena *);
+
+#endif

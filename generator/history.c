@@ -1,0 +1,460 @@
+/*
+ * history.c: the git history of site_dir (libgit2): one commit per run
+ * that changed files, `kenmin-gen history` and `kenmin-gen rollback`.
+ *
+ * The repository is bare at cfg->git_dir (var/site.git), outside the
+ * served tree, and site_dir is attached as its work tree at run time
+ * with git_repository_set_workdir(…, 0), so no ".git" file or directory
+ * ever appears in site_dir (A-33).  From a shell:
+ *   git --git-dir=var/site.git --work-tree=site-out log --stat
+ * Commits have the fixed author and committer "kenmin <kenmin@localhost>"
+ * and the time of the run; the message says what triggered them.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <git2.h>
+
+#include "config.h"
+#include "db.h"
+#include "util.h"
+#include "extern.h"
+
+#define HIST_NAME	"kenmin"
+#define HIST_EMAIL	"kenmin@localhost"
+#define HIST_MSG_MAX	1024
+#define HIST_REV_MAX	200
+#define HIST_TZ_MIN	540	/* Asia/Tokyo, UTC+9, no DST (as main.c) */
+
+static void
+git_fail(const char *what)
+{
+	const git_error	*e = git_error_last();
+
+	kerr("git: %s: %s", what, e != NULL && e->message != NULL ?
+	    e->message : "unknown error");
+}
+
+/*
+ * The absolute, symlink-free form of path, which need not exist yet:
+ * the longest existing prefix is resolved and the rest appended (it may
+ * not hold "." or ".." components).  NULL on error (printed); the
+ * caller frees.
+ */
+static char *
+abs_path(const char *path)
+{
+	char		*r = NULL, *pre, *full;
+	const char	*rest, *c;
+	size_t		 cut, sz, n;
+
+	cut = strlen(path);
+	for (;;) {
+		pre = cut == 0 ? xstrdup(".") : xstrndup(path, cut);
+		r = realpath(pre, NULL);
+		free(pre);
+		if (r != NULL)
+			break;
+		if (errno != ENOENT || cut == 0)
+			goto fail;
+		while (cut > 0 && path[cut - 1] != '/')
+			cut--;
+		while (cut > 1 && path[cut - 1] == '/')
+			cut--;
+		if (cut == 1 && path[0] == '/')
+			break;	/* "/" exists: realpath cannot fail on it */
+	}
+	if (r == NULL)
+		r = xstrdup("/");
+	rest = path + cut;
+	while (*rest == '/')
+		rest++;
+	for (c = rest; *c != '\0'; c += n + (c[n] == '/')) {
+		n = strcspn(c, "/");
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' &&
+		    c[1] == '.')) {
+			errno = EINVAL;
+			goto fail;
+		}
+	}
+	sz = strlen(r) + 1 + strlen(rest) + 1;
+	full = xmalloc(sz);
+	snprintf(full, sz, "%s%s%s", r, *rest == '\0' ||
+	    strcmp(r, "/") == 0 ? "" : "/", rest);
+	free(r);
+	return full;
+fail:
+	kerr("%s: %s", path, strerror(errno != 0 ? errno : EINVAL));
+	free(r);
+	return NULL;
+}
+
+/* Is a equal to b or below it? */
+static int
+path_within(const char *a, const char *b)
+{
+	size_t	 n = strlen(b);
+
+	if (strcmp(b, "/") == 0)
+		return 1;
+	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+/*
+ * Open the history of cfg->site_dir, creating the bare repository if
+ * create is set and it does not exist.  *repo is NULL (and 1 returned)
+ * when it does not exist and create is not set.  Refuses a git dir
+ * inside site_dir or a site_dir inside the git dir.  1 ok, 0 error
+ * (printed).  The caller frees *repo with git_repository_free().
+ */
+static int
+hist_open(const struct config *cfg, int create, git_repository **repo)
+{
+	git_repository_init_options	 opts;
+	char				*gd = NULL, *sd = NULL;
+	int				 rc = 0, r;
+
+	*repo = NULL;
+	if (git_repository_init_options_init(&opts,
+	    GIT_REPOSITORY_INIT_OPTIONS_VERSION) < 0) {
+		git_fail("init options");
+		return 0;
+	}
+	if ((gd = abs_path(cfg->git_dir)) == NULL ||
+	    (sd = abs_path(cfg->site_dir)) == NULL)
+		goto out;
+	if (path_within(gd, sd) || path_within(sd, gd)) {
+		kerr("%s: the git directory must be outside the site "
+		    "directory %s (A-33)", cfg->git_dir, cfg->site_dir);
+		goto out;
+	}
+	r = git_repository_open_ext(repo, gd, GIT_REPOSITORY_OPEN_NO_SEARCH |
+	    GIT_REPOSITORY_OPEN_BARE, NULL);
+	if (r == GIT_ENOTFOUND && !create) {
+		rc = 1;
+		goto out;
+	}
+	if (r == GIT_ENOTFOUND) {
+		opts.flags = GIT_REPOSITORY_INIT_BARE |
+		    GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+		opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
+		opts.initial_head = "main";
+		opts.description = "kenmin: history of the generated site";
+		r = git_repository_init_ext(repo, gd, &opts);
+	}
+	if (r < 0) {
+		git_fail(cfg->git_dir);
+		goto out;
+	}
+	if (git_repository_set_workdir(*repo, sd, 0) < 0) {
+		git_fail(cfg->site_dir);
+		goto out;
+	}
+	rc = 1;
+out:
+	if (!rc) {
+		git_repository_free(*repo);
+		*repo = NULL;
+	}
+	free(gd);
+	free(sd);
+	return rc;
+}
+
+/*
+ * Stage what the run s changed and commit it with msg as HEAD's child.
+ * An incremental run stages only its changed paths; a full run, a run
+ * after a crash or a repository with an empty index stages the whole
+ * work tree (git_index_add_all, which skips files whose stat data
+ * match).  No commit is made if the tree equals HEAD's: *committed
+ * (may be NULL) tells.  1 ok, 0 error (printed).
+ */
+int
+history_commit(struct gen *g, const struct site *s, const char *msg,
+    int *committed)
+{
+	git_repository	*repo = NULL;
+	git_index	*idx = NULL;
+	git_signature	*sig = NULL;
+	git_commit	*parent = NULL;
+	git_oid		 tree_id, head_id, commit_id;
+	git_tree	*tree = NULL;
+	const char	*p;
+	size_t		 i;
+	time_t		 now;
+	int		 rc = 0, removed, r, whole;
+
+	if (committed != NULL)
+		*committed = 0;
+	if (strnlen(msg, HIST_MSG_MAX + 1) > HIST_MSG_MAX) {
+		kerr("history: commit message too long");
+		return 0;
+	}
+	git_libgit2_init();
+	if (!hist_open(g->cfg, 1, &repo))
+		goto out;
+	if (git_repository_index(&idx, repo) < 0) {
+		git_fail("index");
+		goto out;
+	}
+	whole = (site_flags(s) & (SITE_FULL | SITE_VERIFY)) != 0 ||
+	    git_index_entrycount(idx) == 0;
+	if (whole) {
+		if (git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT,
+		    NULL, NULL) < 0 ||
+		    git_index_update_all(idx, NULL, NULL, NULL) < 0) {
+			git_fail("stage the site directory");
+			goto out;
+		}
+	} else {
+		for (i = 0; (p = site_change(s, i, &removed)) != NULL; i++) {
+			r = removed ? git_index_remove_bypath(idx, p) :
+			    git_index_add_bypath(idx, p);
+			if (r < 0) {
+				git_fail(p);
+				goto out;
+			}
+		}
+	}
+	if (git_index_write(idx) < 0 ||
+	    git_index_write_tree(&tree_id, idx) < 0) {
+		git_fail("write the index");
+		goto out;
+	}
+
+	r = git_reference_name_to_id(&head_id, repo, "HEAD");
+	if (r == 0) {
+		if (git_commit_lookup(&parent, repo, &head_id) < 0) {
+			git_fail("HEAD");
+			goto out;
+		}
+		if (git_oid_equal(git_commit_tree_id(parent), &tree_id)) {
+			rc = 1;		/* nothing changed */
+			goto out;
+		}
+	} else if (r != GIT_ENOTFOUND) {
+		git_fail("HEAD");
+		goto out;
+	} else if (git_index_entrycount(idx) == 0) {
+		rc = 1;			/* empty site, no history yet */
+		goto out;
+	}
+
+	now = time(NULL);
+	if (git_signature_new(&sig, HIST_NAME, HIST_EMAIL, now,
+	    HIST_TZ_MIN) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		git_fail("commit");
+		goto out;
+	}
+	if (git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL,
+	    msg, tree, parent != NULL ? 1 : 0, parent) < 0) {
+		git_fail("commit");
+		goto out;
+	}
+	if (committed != NULL)
+		*committed = 1;
+	rc = 1;
+out:
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	git_index_free(idx);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/*
+ * kenmin-gen history [-n N]: one line per commit, newest first:
+ * ID<TAB>YYYY-MM-DD HH:MM:SS +HHMM<TAB>message summary.
+ * No repository or no commit yet prints nothing.
+ */
+int
+cmd_history(struct gen *g, int argc, char *argv[])
+{
+	git_repository	*repo = NULL;
+	git_revwalk	*walk = NULL;
+	git_commit	*c = NULL;
+	git_oid		 id;
+	const git_signature *who;
+	char		 hex[13], date[32];
+	long long	 max = LLONG_MAX, n = 0;
+	struct tm	 tm;
+	time_t		 t;
+	int		 rc = 0, r, off;
+
+	if (argc == 3 && strcmp(argv[1], "-n") == 0) {
+		if (!util_strtoll(argv[2], 1, 1000000, &max)) {
+			kerr("history: -n wants a number 1..1000000");
+			return 0;
+		}
+	} else if (argc != 1) {
+		kerr("usage: history [-n N]");
+		return 0;
+	}
+	git_libgit2_init();
+	if (!hist_open(g->cfg, 0, &repo))
+		goto out;
+	if (repo == NULL || git_repository_head_unborn(repo) == 1) {
+		rc = 1;
+		goto out;
+	}
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push_head(walk) < 0) {
+		git_fail("history");
+		goto out;
+	}
+	while (n < max && (r = git_revwalk_next(&id, walk)) == 0) {
+		if (git_commit_lookup(&c, repo, &id) < 0) {
+			git_fail("history");
+			goto out;
+		}
+		who = git_commit_committer(c);
+		off = who->when.offset;
+		t = (time_t)who->when.time + (time_t)off * 60;
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+		git_oid_tostr(hex, sizeof(hex), &id);
+		printf("%s\t%s %c%02d%02d\t%s\n", hex, date,
+		    off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60,
+		    git_commit_summary(c) != NULL ? git_commit_summary(c) : "");
+		git_commit_free(c);
+		c = NULL;
+		n++;
+	}
+	if (fflush(stdout) == EOF) {
+		kerr("history: stdout: %s", strerror(errno));
+		goto out;
+	}
+	rc = 1;
+out:
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+struct rb_walk {
+	struct site	*site;
+	git_repository	*repo;
+	char		 path[1024];
+	int		 ok;
+};
+
+/* git_tree_walk callback: write one blob of the target tree. */
+static int
+rb_entry(const char *root, const git_tree_entry *e, void *arg)
+{
+	struct rb_walk	*w = arg;
+	git_blob	*b = NULL;
+	git_filemode_t	 mode;
+	int		 n;
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		return 0;
+	mode = git_tree_entry_filemode(e);
+	n = snprintf(w->path, sizeof(w->path), "%s%s", root,
+	    git_tree_entry_name(e));
+	if (n < 0 || (size_t)n >= sizeof(w->path) ||
+	    (mode != GIT_FILEMODE_BLOB &&
+	    mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+		kerr("rollback: skipping %s%s", root, git_tree_entry_name(e));
+		w->ok = 0;
+		return 0;
+	}
+	if (git_blob_lookup(&b, w->repo, git_tree_entry_id(e)) < 0) {
+		git_fail(w->path);
+		w->ok = 0;
+		return -1;
+	}
+	if (!site_page_begin(w->site, w->path) ||
+	    !site_page_end(w->site, git_blob_rawcontent(b),
+	    (size_t)git_blob_rawsize(b)))
+		w->ok = 0;
+	git_blob_free(b);
+	return 0;
+}
+
+/*
+ * kenmin-gen rollback REV: write the tree of REV back into site_dir
+ * through the site writer (atomic, unchanged files untouched), delete
+ * the files REV does not have, update the manifest (the deps of files
+ * that stay are kept; a later build recomputes them), and commit the
+ * result as a new commit "rollback to REV (ID)".  History is never
+ * rewritten.
+ */
+int
+cmd_rollback(struct gen *g, int argc, char *argv[])
+{
+	git_repository	*repo = NULL;
+	git_object	*obj = NULL;
+	git_commit	*target = NULL;
+	git_tree	*tree = NULL;
+	struct site	*s = NULL;
+	struct site_stats st;
+	struct rb_walk	 w;
+	char		 hex[13], msg[HIST_REV_MAX + 64];
+	int		 rc = 0, committed = 0, inlib = 0;
+
+	if (argc != 2 || strnlen(argv[1], HIST_REV_MAX + 1) > HIST_REV_MAX) {
+		kerr("usage: rollback REV");
+		return 0;
+	}
+	if (!gen_open_db(g, 0))
+		return 0;
+	git_libgit2_init();
+	inlib = 1;
+	if (!hist_open(g->cfg, 0, &repo))
+		goto out;
+	if (repo == NULL) {
+		kerr("rollback: %s: no history", g->cfg->git_dir);
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, argv[1]) < 0 ||
+	    git_object_peel((git_object **)&target, obj,
+	    GIT_OBJECT_COMMIT) < 0 ||
+	    git_commit_tree(&tree, target) < 0) {
+		git_fail(argv[1]);
+		goto out;
+	}
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(target));
+	/* This repository handle is done with once the files are out. */
+	if ((s = site_open(g->db, g->cfg->site_dir,
+	    SITE_FULL | SITE_KEEPDEPS)) == NULL)
+		goto out;
+	memset(&w, 0, sizeof(w));
+	w.site = s;
+	w.repo = repo;
+	w.ok = 1;
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, rb_entry, &w) < 0)
+		w.ok = 0;
+	if (!site_finish(s, w.ok, &st))
+		goto out;
+	snprintf(msg, sizeof(msg), "rollback to %s (%s)", argv[1], hex);
+	if (!history_commit(g, s, msg, &committed))
+		goto out;
+	printf("%s: %zu written, %zu unchanged, %zu deleted%s\n", msg,
+	    st.written, st.unchanged, st.deleted,
+	    committed ? "" : " (already at that version)");
+	rc = 1;
+out:
+	site_free(s);
+	git_tree_free(tree);
+	git_commit_free(target);
+	git_object_free(obj);
+	git_repository_free(repo);
+	if (inlib)
+		git_libgit2_shutdown();
+	return rc;
+}

@@ -1,0 +1,533 @@
+/*
+ * sn_events.c: the Super Net pages of events and recruitments (募集情報):
+ * the list, the per-field lists, a month calendar for every month an
+ * event touches, and one detail page per public event (R057, R059).
+ *
+ * List order (total): first the events not yet over (ends_on, or
+ * starts_on for a one-day event, on or after today) by starts_on
+ * ascending, then those without a date by id, then past events by
+ * starts_on descending; ties by id in the same direction.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "tmpl.h"
+#include "util.h"
+#include "extern.h"
+
+#define PER_PAGE	20
+
+enum sql {
+	SQL_LIST,
+	SQL_IDS,
+	SQL_ONE,
+	SQL_FILES,
+	SQL__MAX
+};
+
+static const char *const sqls[SQL__MAX] = {
+	/* SQL_LIST: ?1 = today; grp 0 current/upcoming, 1 undated, 2 past */
+	"SELECT id, title, organizer, held_text, starts_on, "
+	"coalesce(ends_on, ''), place, cancelled, category, fields, grp "
+	"FROM (SELECT e.*, "
+	"(SELECT group_concat(field_id) FROM event_field "
+	"WHERE event_id = e.id) AS fields, "
+	"CASE WHEN e.starts_on IS NULL OR e.starts_on = '' THEN 1 "
+	"WHEN coalesce(nullif(e.ends_on, ''), e.starts_on) >= ?1 THEN 0 "
+	"ELSE 2 END AS grp FROM event e WHERE e.state = 'public') "
+	"ORDER BY grp, "
+	"CASE grp WHEN 0 THEN starts_on END, "
+	"CASE grp WHEN 2 THEN starts_on END DESC, "
+	"CASE grp WHEN 2 THEN -id ELSE id END",
+	/* SQL_IDS */
+	"SELECT id FROM event WHERE state = 'public' ORDER BY id",
+	/* SQL_ONE: every public 紙1 field, and the linked listed org */
+	"SELECT e.category, e.organizer, e.title, e.held_text, e.starts_on, "
+	"e.ends_on, e.place, e.purpose, e.body, e.fee, e.audience, "
+	"e.apply_from, e.apply_until, e.apply_method, e.contact, "
+	"e.cosponsor, e.ref_url, e.cancelled, e.org_id, "
+	"(SELECT o.name FROM org o WHERE o.id = e.org_id "
+	"AND o.state = 'public' AND o.status = 'active'), "
+	"(SELECT group_concat(field_id) FROM event_field "
+	"WHERE event_id = e.id) "
+	"FROM event e WHERE e.id = ?1 AND e.state = 'public'",
+	/* SQL_FILES */
+	"SELECT u.id, u.public_name, u.orig_name, u.alt, u.mime, u.size "
+	"FROM event_file f JOIN upload u ON u.id = f.upload_id "
+	"WHERE f.event_id = ?1 AND u.state = 'public' "
+	"AND u.public_name IS NOT NULL ORDER BY f.slot",
+};
+
+static const char *const categories[][2] = {
+	{ "event", "イベント" },
+	{ "course", "講座" },
+	{ "other", "参加その他（作品・意見等）" },
+};
+
+static const char *
+category_label(const char *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < KENMIN_NELEM(categories); i++)
+		if (strcmp(c, categories[i][0]) == 0)
+			return categories[i][1];
+	return "募集情報";
+}
+
+struct ev {
+	int64_t		 id;
+	char		*title, *organizer, *held, *starts, *ends, *place;
+	char		*category, *fields;
+	int		 cancelled;
+	int		 grp;
+};
+
+struct evs {
+	struct ev	*v;
+	size_t		 len;
+};
+
+static void
+evs_free(struct evs *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->len; i++) {
+		free(e->v[i].title);
+		free(e->v[i].organizer);
+		free(e->v[i].held);
+		free(e->v[i].starts);
+		free(e->v[i].ends);
+		free(e->v[i].place);
+		free(e->v[i].category);
+		free(e->v[i].fields);
+	}
+	free(e->v);
+}
+
+static int
+evs_load(struct rctx *r, struct evs *e)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	struct ev	*v;
+	int		 rc;
+
+	if ((st = db_prep(db, sqls[SQL_LIST])) == NULL)
+		return 0;
+	db_bind_text(st, 1, r->g->today);
+	while ((rc = db_row(db, st)) == 1) {
+		e->v = xrealloc(e->v, (e->len + 1) * sizeof(*e->v));
+		v = &e->v[e->len++];
+		v->id = sqlite3_column_int64(st, 0);
+		v->title = xstrdup(db_col_text(st, 1));
+		v->organizer = xstrdup(db_col_text(st, 2));
+		v->held = xstrdup(db_col_text(st, 3));
+		v->starts = xstrdup(db_col_text(st, 4));
+		v->ends = xstrdup(db_col_text(st, 5));
+		v->place = xstrdup(db_col_text(st, 6));
+		v->cancelled = sqlite3_column_int(st, 7);
+		v->category = xstrdup(db_col_text(st, 8));
+		v->fields = xstrdup(db_col_text(st, 9));
+		v->grp = sqlite3_column_int(st, 10);
+	}
+	return rc == 0;
+}
+
+/* The item of a list: the fields a list row shows. */
+static void
+ev_item(struct rctx *r, struct tval *list, const struct sn_master *m,
+    const struct ev *v)
+{
+	struct tval	*o;
+	char		 href[64];
+
+	site_dep(r->site, kind_name(K_EVENT), v->id);
+	o = tv_push_obj(list);
+	snprintf(href, sizeof(href), "/events/%lld.html", (long long)v->id);
+	tv_set_str(o, "href", href);
+	tv_set_str(o, "title", v->title);
+	tv_set_str(o, "organizer", v->organizer);
+	tv_set_str(o, "category", category_label(v->category));
+	if (*v->held != '\0')
+		tv_set_str(o, "held", v->held);
+	tv_date_ja(o, "starts", v->starts);
+	if (*v->ends != '\0' && strcmp(v->ends, v->starts) != 0)
+		tv_date_ja(o, "ends", v->ends);
+	if (*v->place != '\0')
+		tv_set_str(o, "place", v->place);
+	tv_set_bool(o, "cancelled", v->cancelled);
+	tv_set_bool(o, "past", v->grp == 2);
+	sn_tv_master(o, "fields", r->arena, m, SNM_FIELD, v->fields, NULL);
+}
+
+static void
+field_links(struct rctx *r, struct tval *ctx, const struct sn_master *m)
+{
+	const struct sn_mrow	*rows;
+	struct tval		*list, *o;
+	char			 href[256];
+	size_t			 i, n;
+
+	list = tv_list(r->arena);
+	rows = sn_master_rows(m, SNM_FIELD, &n);
+	for (i = 0; i < n; i++) {
+		o = tv_push_obj(list);
+		tv_set_str(o, "name", rows[i].name);
+		snprintf(href, sizeof(href), "/events/field/%s/", rows[i].slug);
+		tv_set_str(o, "href", href);
+	}
+	tv_set(ctx, "field_links", list);
+}
+
+/* The paginated list dir of the events with field_id (0: all). */
+static int
+ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
+    int64_t field_id, const char *dir, const char *title,
+    const char *calendar)
+{
+	struct tval	*ctx, *list;
+	size_t		*idx, n = 0, i, page, pages, k;
+	char		*path, base[256], t[512];
+	int		 rc = 0;
+
+	idx = xcalloc(all->len + 1, sizeof(*idx));
+	for (i = 0; i < all->len; i++)
+		if (field_id == 0 || sn_csv_has(all->v[i].fields, field_id))
+			idx[n++] = i;
+	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
+	snprintf(base, sizeof(base), "/%s", dir);
+	for (page = 1; page <= pages; page++) {
+		path = page_path(dir, page);
+		ctx = rctx_page(r, path);
+		free(path);
+		if (ctx == NULL)
+			goto out;
+		if (page > 1)
+			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
+		else
+			snprintf(t, sizeof(t), "%s", title);
+		tv_set_str(ctx, "title", t);
+		tv_set_str(ctx, "heading", title);
+		tv_set_int(ctx, "total", (long long)n);
+		if (calendar != NULL)
+			tv_set_str(ctx, "calendar_href", calendar);
+		if (field_id != 0) {
+			rctx_crumb(r, "イベント・募集を探す", "/events/");
+			rctx_crumb(r, title, NULL);
+		} else
+			rctx_crumb(r, "イベント・募集を探す", NULL);
+		list = tv_list(r->arena);
+		for (k = (page - 1) * PER_PAGE;
+		    k < n && k < page * PER_PAGE; k++)
+			ev_item(r, list, m, &all->v[idx[k]]);
+		if (tv_len(list) > 0)
+			tv_set(ctx, "items", list);
+		field_links(r, ctx, m);
+		rctx_paging(r, ctx, base, page, pages);
+		if (!rctx_write(r, SITE_SUPERNET, "supernet/events/list", ctx))
+			goto out;
+	}
+	rc = 1;
+out:
+	free(idx);
+	return rc;
+}
+
+/* The month of today's calendar page, or the nearest later/earlier one. */
+static const char *
+calendar_entry(const struct rctx *r, char (*months)[8], size_t n)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strncmp(months[i], r->g->today, 7) >= 0)
+			return months[i];
+	return months[n - 1];
+}
+
+/* Months that have a calendar page, sorted. */
+static void
+ev_months(const struct evs *all, char (**months)[8], size_t *n)
+{
+	size_t	 i;
+
+	for (i = 0; i < all->len; i++)
+		sn_months_add(months, n, all->v[i].starts, all->v[i].ends);
+}
+
+static int
+render_index(struct rctx *r, const struct idlist *ids)
+{
+	struct sn_master	*m;
+	struct evs		 all = { NULL, 0 };
+	char			(*months)[8] = NULL, href[64];
+	const char		*cal;
+	size_t			 nm = 0;
+	int			 rc = 0;
+
+	(void)ids;
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if (!evs_load(r, &all))
+		goto out;
+	ev_months(&all, &months, &nm);
+	if ((cal = calendar_entry(r, months, nm)) != NULL)
+		snprintf(href, sizeof(href), "/events/calendar/%s.html", cal);
+	rc = ev_list(r, m, &all, 0, "events/", "イベント・募集を探す",
+	    cal != NULL ? href : NULL);
+out:
+	free(months);
+	evs_free(&all);
+	sn_master_free(m);
+	return rc;
+}
+
+static int
+render_field(struct rctx *r, const struct idlist *ids)
+{
+	struct sn_master	*m;
+	struct evs		 all = { NULL, 0 };
+	const struct sn_mrow	*rows;
+	char			 dir[256], title[256];
+	size_t			 i, n;
+	int			 rc = 0;
+
+	(void)ids;
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if (!evs_load(r, &all))
+		goto out;
+	rows = sn_master_rows(m, SNM_FIELD, &n);
+	for (i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "events/field/%s/", rows[i].slug);
+		snprintf(title, sizeof(title), "活動分野「%s」のイベント・募集",
+		    rows[i].name);
+		if (!ev_list(r, m, &all, rows[i].id, dir, title, NULL))
+			goto out;
+	}
+	rc = 1;
+out:
+	evs_free(&all);
+	sn_master_free(m);
+	return rc;
+}
+
+static int
+render_calendar(struct rctx *r, const struct idlist *ids)
+{
+	struct evs		 all = { NULL, 0 };
+	struct sn_calitem	*items = NULL;
+	struct tval		*ctx;
+	char			(*months)[8] = NULL, path[64], title[128];
+	char			 first[16], last[16];
+	size_t			 nm = 0, i, j, n;
+	int			 y, mo, rc = 0;
+
+	(void)ids;
+	if (!evs_load(r, &all))
+		goto out;
+	ev_months(&all, &months, &nm);
+	items = xcalloc(all.len + 1, sizeof(*items));
+	for (i = 0; i < nm; i++) {
+		if (sscanf(months[i], "%4d-%2d", &y, &mo) != 2)
+			goto out;
+		snprintf(first, sizeof(first), "%s-01", months[i]);
+		snprintf(last, sizeof(last), "%s-31", months[i]);
+		/* The events touching this month, in list order by date. */
+		for (n = 0, j = 0; j < all.len; j++) {
+			const struct ev *v = &all.v[j];
+			const char *to = *v->ends != '\0' ? v->ends : v->starts;
+
+			if (*v->starts == '\0' || strcmp(v->starts, last) > 0 ||
+			    strcmp(to, first) < 0)
+				continue;
+			items[n].id = v->id;
+			items[n].title = v->title;
+			items[n].from = v->starts;
+			items[n].to = v->ends;
+			items[n].cancelled = v->cancelled;
+			n++;
+		}
+		snprintf(path, sizeof(path), "events/calendar/%s.html",
+		    months[i]);
+		if ((ctx = rctx_page(r, path)) == NULL)
+			goto out;
+		for (j = 0; j < n; j++)
+			site_dep(r->site, kind_name(K_EVENT), items[j].id);
+		snprintf(title, sizeof(title), "イベント・募集カレンダー（%d年%d月）",
+		    y, mo);
+		tv_set_str(ctx, "title", title);
+		rctx_crumb(r, "イベント・募集を探す", "/events/");
+		rctx_crumb(r, title, NULL);
+		sn_calendar(r, ctx, y, mo, items, n, "/events/",
+		    "/events/calendar/", i > 0 ? months[i - 1] : NULL,
+		    i + 1 < nm ? months[i + 1] : NULL);
+		if (!rctx_write(r, SITE_SUPERNET, "supernet/events/calendar",
+		    ctx))
+			goto out;
+	}
+	rc = 1;
+out:
+	free(items);
+	free(months);
+	evs_free(&all);
+	return rc;
+}
+
+/* ---- the detail page ---- */
+
+static void
+set_nonempty(struct tval *o, const char *key, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		tv_set_str(o, key, v);
+}
+
+static int
+ev_detail(struct rctx *r, const struct sn_master *m, int64_t id)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	struct tval	*ctx, *list;
+	char		 path[64], href[64], title[1024];
+	int		 rc;
+
+	snprintf(path, sizeof(path), "events/%lld.html", (long long)id);
+	if ((st = db_prep(db, sqls[SQL_ONE])) == NULL)
+		return 0;
+	db_bind_int(st, 1, id);
+	if ((rc = db_row(db, st)) < 0)
+		return 0;
+	if (rc == 0)
+		return site_remove(r->site, path);
+	if ((ctx = rctx_page(r, path)) == NULL) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	site_dep(r->site, kind_name(K_EVENT), id);
+	tv_set_str(ctx, "category", category_label(db_col_text(st, 0)));
+	tv_set_str(ctx, "organizer", db_col_text(st, 1));
+	snprintf(title, sizeof(title), "%s", db_col_text(st, 2));
+	tv_set_str(ctx, "name", title);
+	set_nonempty(ctx, "held", db_col_text(st, 3));
+	tv_date_ja(ctx, "starts", db_col_text(st, 4));
+	if (strcmp(db_col_text(st, 5), db_col_text(st, 4)) != 0)
+		tv_date_ja(ctx, "ends", db_col_text(st, 5));
+	set_nonempty(ctx, "place", db_col_text(st, 6));
+	sn_tv_text(ctx, "purpose", db_col_text(st, 7));
+	/* "body" is the layout's: the 内容 field is "content". */
+	sn_tv_text(ctx, "content", db_col_text(st, 8));
+	set_nonempty(ctx, "fee", db_col_text(st, 9));
+	set_nonempty(ctx, "audience", db_col_text(st, 10));
+	tv_date_ja(ctx, "apply_from", db_col_text(st, 11));
+	tv_date_ja(ctx, "apply_until", db_col_text(st, 12));
+	sn_tv_text(ctx, "apply_method", db_col_text(st, 13));
+	sn_tv_text(ctx, "contact", db_col_text(st, 14));
+	set_nonempty(ctx, "cosponsor", db_col_text(st, 15));
+	set_nonempty(ctx, "ref_url", db_col_text(st, 16));
+	tv_set_bool(ctx, "cancelled", sqlite3_column_int(st, 17));
+	if (sqlite3_column_type(st, 18) != SQLITE_NULL) {
+		int64_t oid = sqlite3_column_int64(st, 18);
+
+		/* Shown or not, a change of the org must re-render this. */
+		site_dep(r->site, kind_name(K_ORG), oid);
+		if (sqlite3_column_type(st, 19) != SQLITE_NULL) {
+			snprintf(href, sizeof(href), "/groups/%lld.html",
+			    (long long)oid);
+			tv_set_str(ctx, "org_href", href);
+			tv_set_str(ctx, "org_name", db_col_text(st, 19));
+		}
+	}
+	sn_tv_master(ctx, "fields", r->arena, m, SNM_FIELD,
+	    db_col_text(st, 20), "/events/field/");
+	sqlite3_reset(st);
+	tv_set_str(ctx, "title", title);
+	rctx_crumb(r, "イベント・募集を探す", "/events/");
+	rctx_crumb(r, title, NULL);
+
+	if ((st = db_prep(db, sqls[SQL_FILES])) == NULL)
+		return 0;
+	db_bind_int(st, 1, id);
+	list = tv_list(r->arena);
+	while ((rc = db_row(db, st)) == 1) {
+		site_dep(r->site, kind_name(K_UPLOAD),
+		    sqlite3_column_int64(st, 0));
+		sn_tv_file(list, db_col_text(st, 1), db_col_text(st, 2),
+		    db_col_text(st, 3), db_col_text(st, 4),
+		    sqlite3_column_int64(st, 5));
+	}
+	if (rc < 0)
+		return 0;
+	if (tv_len(list) > 0)
+		tv_set(ctx, "files", list);
+	return rctx_write(r, SITE_SUPERNET, "supernet/events/detail", ctx);
+}
+
+/*
+ * Every public event on a build or when master data or uploads
+ * changed; else the queued events and the pages that showed a queued
+ * organisation (its name and link).
+ */
+static int
+render_detail(struct rctx *r, const struct idlist *ids)
+{
+	struct sn_master	*m;
+	struct idlist		 t = { NULL, 0 };
+	sqlite3_stmt		*st;
+	size_t			 i;
+	int			 rc = 0, row;
+
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if (ids == NULL) {
+		if (r->full ||
+		    (r->changed & (KBIT(K_MASTER) | KBIT(K_UPLOAD)))) {
+			if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
+				goto out;
+			while ((row = db_row(r->g->db, st)) == 1)
+				sn_ids_add(&t, sqlite3_column_int64(st, 0));
+			if (row < 0)
+				goto out;
+		} else if (!sn_targets(r, K_EVENT, K_ORG, "events/", &t))
+			goto out;
+		sn_ids_sort(&t);
+		ids = &t;
+	}
+	for (i = 0; i < ids->len; i++)
+		if (!ev_detail(r, m, ids->ids[i]))
+			goto out;
+	rc = 1;
+out:
+	free(t.ids);
+	sn_master_free(m);
+	return rc;
+}
+
+const struct family fam_sn_events_index = {
+	"events: list", KBIT(K_EVENT) | KBIT(K_MASTER) | KBIT(K_DATE),
+	"events/index", K_EVENT, 0, render_index
+};
+const struct family fam_sn_events_field = {
+	"events: by field", KBIT(K_EVENT) | KBIT(K_MASTER) | KBIT(K_DATE),
+	"events/field/", K_EVENT, 0, render_field
+};
+const struct family fam_sn_events_calendar = {
+	"events: calendar", KBIT(K_EVENT) | KBIT(K_DATE),
+	"events/calendar/", K_EVENT, 0, render_calendar
+};
+/* K_ORG: only the pages that showed a queued org (render_detail()). */
+const struct family fam_sn_event_detail = {
+	"events: detail", KBIT(K_MASTER) | KBIT(K_UPLOAD) | KBIT(K_ORG),
+	NULL, K_EVENT, 1, render_detail
+};

@@ -1,0 +1,488 @@
+/*
+ * sn_grants.c: the Super Net pages of grants (助成金情報): the list, the
+ * lists per 対象分野 and per 対象エリア, the calendar of application
+ * deadlines, and one detail page per public grant (R061, R063).
+ *
+ * List order (total): open grants first (not cancelled, deadline today
+ * or later, or none) by deadline ascending, undated last, ties by id;
+ * then closed ones (past deadline or cancelled) by deadline descending,
+ * ties by id descending.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "tmpl.h"
+#include "util.h"
+#include "extern.h"
+
+#define PER_PAGE	20
+
+enum sql {
+	SQL_LIST,
+	SQL_IDS,
+	SQL_ONE,
+	SQL__MAX
+};
+
+static const char *const sqls[SQL__MAX] = {
+	/* SQL_LIST: ?1 = today; grp 0 open, 1 closed */
+	"SELECT id, name, funder, coalesce(apply_from, ''), "
+	"coalesce(apply_until, ''), cancelled, fields, areas, grp "
+	"FROM (SELECT g.*, "
+	"(SELECT group_concat(field_id) FROM grant_field "
+	"WHERE grant_id = g.id) AS fields, "
+	"(SELECT group_concat(area_id) FROM grant_area "
+	"WHERE grant_id = g.id) AS areas, "
+	"CASE WHEN g.cancelled = 0 AND (g.apply_until IS NULL "
+	"OR g.apply_until = '' OR g.apply_until >= ?1) THEN 0 ELSE 1 END "
+	"AS grp FROM grant_item g WHERE g.state = 'public') "
+	"ORDER BY grp, "
+	"CASE grp WHEN 0 THEN coalesce(nullif(apply_until, ''), '9999') END, "
+	"CASE grp WHEN 1 THEN apply_until END DESC, "
+	"CASE grp WHEN 1 THEN -id ELSE id END",
+	/* SQL_IDS */
+	"SELECT id FROM grant_item WHERE state = 'public' ORDER BY id",
+	/* SQL_ONE: every R063 field */
+	"SELECT g.funder, g.name, g.purpose, g.amount, g.target_project, "
+	"g.audience, g.apply_from, g.apply_until, g.apply_method, "
+	"g.contact_org, g.contact_zip, g.contact_address, g.contact_tel, "
+	"g.contact_fax, g.contact_email, g.ref_url, g.cancelled, "
+	"(SELECT group_concat(field_id) FROM grant_field "
+	"WHERE grant_id = g.id), "
+	"(SELECT group_concat(area_id) FROM grant_area WHERE grant_id = g.id) "
+	"FROM grant_item g WHERE g.id = ?1 AND g.state = 'public'",
+};
+
+struct gr {
+	int64_t		 id;
+	char		*name, *funder, *from, *until, *fields, *areas;
+	int		 cancelled;
+	int		 closed;
+};
+
+struct grs {
+	struct gr	*v;
+	size_t		 len;
+};
+
+static void
+grs_free(struct grs *g)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->len; i++) {
+		free(g->v[i].name);
+		free(g->v[i].funder);
+		free(g->v[i].from);
+		free(g->v[i].until);
+		free(g->v[i].fields);
+		free(g->v[i].areas);
+	}
+	free(g->v);
+}
+
+static int
+grs_load(struct rctx *r, struct grs *g)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	struct gr	*v;
+	int		 rc;
+
+	if ((st = db_prep(db, sqls[SQL_LIST])) == NULL)
+		return 0;
+	db_bind_text(st, 1, r->g->today);
+	while ((rc = db_row(db, st)) == 1) {
+		g->v = xrealloc(g->v, (g->len + 1) * sizeof(*g->v));
+		v = &g->v[g->len++];
+		v->id = sqlite3_column_int64(st, 0);
+		v->name = xstrdup(db_col_text(st, 1));
+		v->funder = xstrdup(db_col_text(st, 2));
+		v->from = xstrdup(db_col_text(st, 3));
+		v->until = xstrdup(db_col_text(st, 4));
+		v->cancelled = sqlite3_column_int(st, 5);
+		v->fields = xstrdup(db_col_text(st, 6));
+		v->areas = xstrdup(db_col_text(st, 7));
+		v->closed = sqlite3_column_int(st, 8);
+	}
+	return rc == 0;
+}
+
+/* 募集中・募集予定・募集終了・中止 on today's date. */
+static const char *
+status_label(const struct rctx *r, const struct gr *v)
+{
+	if (v->cancelled)
+		return "中止";
+	if (v->closed)
+		return "募集終了";
+	if (*v->from != '\0' && strcmp(v->from, r->g->today) > 0)
+		return "募集予定";
+	return "募集中";
+}
+
+static void
+links(struct rctx *r, struct tval *ctx, const struct sn_master *m,
+    enum sn_mtab t, const char *key, const char *dir)
+{
+	const struct sn_mrow	*rows;
+	struct tval		*list, *o;
+	char			 href[256];
+	size_t			 i, n;
+
+	list = tv_list(r->arena);
+	rows = sn_master_rows(m, t, &n);
+	for (i = 0; i < n; i++) {
+		o = tv_push_obj(list);
+		tv_set_str(o, "name", rows[i].name);
+		snprintf(href, sizeof(href), "/grants/%s/%s/", dir,
+		    rows[i].slug);
+		tv_set_str(o, "href", href);
+	}
+	tv_set(ctx, key, list);
+}
+
+/* The paginated list dir of the grants with field_id / area_id (0: any). */
+static int
+gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
+    int64_t field_id, int64_t area_id, const char *dir, const char *title,
+    const char *calendar)
+{
+	struct tval	*ctx, *list, *o;
+	size_t		*idx, n = 0, i, page, pages, k;
+	char		*path, base[256], t[512], href[64];
+	int		 rc = 0;
+
+	idx = xcalloc(all->len + 1, sizeof(*idx));
+	for (i = 0; i < all->len; i++)
+		if ((field_id == 0 || sn_csv_has(all->v[i].fields, field_id)) &&
+		    (area_id == 0 || sn_csv_has(all->v[i].areas, area_id)))
+			idx[n++] = i;
+	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
+	snprintf(base, sizeof(base), "/%s", dir);
+	for (page = 1; page <= pages; page++) {
+		path = page_path(dir, page);
+		ctx = rctx_page(r, path);
+		free(path);
+		if (ctx == NULL)
+			goto out;
+		if (page > 1)
+			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
+		else
+			snprintf(t, sizeof(t), "%s", title);
+		tv_set_str(ctx, "title", t);
+		tv_set_str(ctx, "heading", title);
+		tv_set_int(ctx, "total", (long long)n);
+		if (calendar != NULL)
+			tv_set_str(ctx, "calendar_href", calendar);
+		if (field_id != 0 || area_id != 0) {
+			rctx_crumb(r, "助成を探す", "/grants/");
+			rctx_crumb(r, title, NULL);
+		} else
+			rctx_crumb(r, "助成を探す", NULL);
+		list = tv_list(r->arena);
+		for (k = (page - 1) * PER_PAGE;
+		    k < n && k < page * PER_PAGE; k++) {
+			const struct gr *v = &all->v[idx[k]];
+
+			site_dep(r->site, kind_name(K_GRANT), v->id);
+			o = tv_push_obj(list);
+			snprintf(href, sizeof(href), "/grants/%lld.html",
+			    (long long)v->id);
+			tv_set_str(o, "href", href);
+			tv_set_str(o, "name", v->name);
+			tv_set_str(o, "funder", v->funder);
+			tv_date_ja(o, "from", v->from);
+			tv_date_ja(o, "until", v->until);
+			tv_set_str(o, "status", status_label(r, v));
+			tv_set_bool(o, "closed", v->closed);
+			sn_tv_master(o, "fields", r->arena, m, SNM_FIELD,
+			    v->fields, NULL);
+		}
+		if (tv_len(list) > 0)
+			tv_set(ctx, "items", list);
+		links(r, ctx, m, SNM_FIELD, "field_links", "field");
+		links(r, ctx, m, SNM_AREA, "area_links", "area");
+		rctx_paging(r, ctx, base, page, pages);
+		if (!rctx_write(r, SITE_SUPERNET, "supernet/grants/list", ctx))
+			goto out;
+	}
+	rc = 1;
+out:
+	free(idx);
+	return rc;
+}
+
+static void
+gr_months(const struct grs *all, char (**months)[8], size_t *n)
+{
+	size_t	 i;
+
+	for (i = 0; i < all->len; i++)
+		sn_months_add(months, n, all->v[i].until, NULL);
+}
+
+static int
+render_index(struct rctx *r, const struct idlist *ids)
+{
+	struct sn_master	*m;
+	struct grs		 all = { NULL, 0 };
+	char			(*months)[8] = NULL, href[64];
+	const char		*cal = NULL;
+	size_t			 nm = 0, i;
+	int			 rc = 0;
+
+	(void)ids;
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if (!grs_load(r, &all))
+		goto out;
+	gr_months(&all, &months, &nm);
+	for (i = 0; i < nm && cal == NULL; i++)
+		if (strncmp(months[i], r->g->today, 7) >= 0)
+			cal = months[i];
+	if (cal == NULL && nm > 0)
+		cal = months[nm - 1];
+	if (cal != NULL)
+		snprintf(href, sizeof(href), "/grants/calendar/%s.html", cal);
+	rc = gr_list(r, m, &all, 0, 0, "grants/", "助成を探す",
+	    cal != NULL ? href : NULL);
+out:
+	free(months);
+	grs_free(&all);
+	sn_master_free(m);
+	return rc;
+}
+
+/* Per 対象分野 (field != 0) or per 対象エリア. */
+static int
+render_facet(struct rctx *r, int field)
+{
+	struct sn_master	*m;
+	struct grs		 all = { NULL, 0 };
+	const struct sn_mrow	*rows;
+	char			 dir[256], title[256];
+	size_t			 i, n;
+	int			 rc = 0;
+
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if (!grs_load(r, &all))
+		goto out;
+	rows = sn_master_rows(m, field ? SNM_FIELD : SNM_AREA, &n);
+	for (i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "grants/%s/%s/",
+		    field ? "field" : "area", rows[i].slug);
+		snprintf(title, sizeof(title), field ?
+		    "対象分野「%s」の助成" : "対象エリア「%s」の助成",
+		    rows[i].name);
+		if (!gr_list(r, m, &all, field ? rows[i].id : 0,
+		    field ? 0 : rows[i].id, dir, title, NULL))
+			goto out;
+	}
+	rc = 1;
+out:
+	grs_free(&all);
+	sn_master_free(m);
+	return rc;
+}
+
+static int
+render_field(struct rctx *r, const struct idlist *ids)
+{
+	(void)ids;
+	return render_facet(r, 1);
+}
+
+static int
+render_area(struct rctx *r, const struct idlist *ids)
+{
+	(void)ids;
+	return render_facet(r, 0);
+}
+
+static int
+render_calendar(struct rctx *r, const struct idlist *ids)
+{
+	struct grs		 all = { NULL, 0 };
+	struct sn_calitem	*items = NULL;
+	struct tval		*ctx;
+	char			(*months)[8] = NULL, path[64], title[128];
+	size_t			 nm = 0, i, j, n;
+	int			 y, mo, rc = 0;
+
+	(void)ids;
+	if (!grs_load(r, &all))
+		goto out;
+	gr_months(&all, &months, &nm);
+	items = xcalloc(all.len + 1, sizeof(*items));
+	for (i = 0; i < nm; i++) {
+		if (sscanf(months[i], "%4d-%2d", &y, &mo) != 2)
+			goto out;
+		/* By deadline, then id: the order of a day's cell. */
+		for (n = 0, j = 0; j < all.len; j++) {
+			const struct gr *v = &all.v[j];
+
+			if (strncmp(v->until, months[i], 7) != 0)
+				continue;
+			items[n].id = v->id;
+			items[n].title = v->name;
+			items[n].from = v->until;
+			items[n].to = v->until;
+			items[n].cancelled = v->cancelled;
+			n++;
+		}
+		snprintf(path, sizeof(path), "grants/calendar/%s.html",
+		    months[i]);
+		if ((ctx = rctx_page(r, path)) == NULL)
+			goto out;
+		for (j = 0; j < n; j++)
+			site_dep(r->site, kind_name(K_GRANT), items[j].id);
+		snprintf(title, sizeof(title), "助成の募集締め切りカレンダー（%d年%d月）",
+		    y, mo);
+		tv_set_str(ctx, "title", title);
+		rctx_crumb(r, "助成を探す", "/grants/");
+		rctx_crumb(r, title, NULL);
+		sn_calendar(r, ctx, y, mo, items, n, "/grants/",
+		    "/grants/calendar/", i > 0 ? months[i - 1] : NULL,
+		    i + 1 < nm ? months[i + 1] : NULL);
+		if (!rctx_write(r, SITE_SUPERNET, "supernet/grants/calendar",
+		    ctx))
+			goto out;
+	}
+	rc = 1;
+out:
+	free(items);
+	free(months);
+	grs_free(&all);
+	return rc;
+}
+
+/* ---- the detail page ---- */
+
+static void
+set_nonempty(struct tval *o, const char *key, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		tv_set_str(o, key, v);
+}
+
+static int
+gr_detail(struct rctx *r, const struct sn_master *m, int64_t id)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	struct tval	*ctx, *c;
+	char		 path[64], title[1024];
+	int		 rc, has = 0;
+	size_t		 i;
+
+	snprintf(path, sizeof(path), "grants/%lld.html", (long long)id);
+	if ((st = db_prep(db, sqls[SQL_ONE])) == NULL)
+		return 0;
+	db_bind_int(st, 1, id);
+	if ((rc = db_row(db, st)) < 0)
+		return 0;
+	if (rc == 0)
+		return site_remove(r->site, path);
+	if ((ctx = rctx_page(r, path)) == NULL) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	site_dep(r->site, kind_name(K_GRANT), id);
+	tv_set_str(ctx, "funder", db_col_text(st, 0));
+	snprintf(title, sizeof(title), "%s", db_col_text(st, 1));
+	tv_set_str(ctx, "name", title);
+	tv_set_str(ctx, "title", title);
+	sn_tv_text(ctx, "purpose", db_col_text(st, 2));
+	set_nonempty(ctx, "amount", db_col_text(st, 3));
+	sn_tv_text(ctx, "target_project", db_col_text(st, 4));
+	set_nonempty(ctx, "audience", db_col_text(st, 5));
+	tv_date_ja(ctx, "apply_from", db_col_text(st, 6));
+	tv_date_ja(ctx, "apply_until", db_col_text(st, 7));
+	sn_tv_text(ctx, "apply_method", db_col_text(st, 8));
+	c = tv_obj(r->arena);
+	{
+		static const char *const keys[] = { "org", "zip", "address",
+		    "tel", "fax", "email" };
+
+		for (i = 0; i < KENMIN_NELEM(keys); i++)
+			if (*db_col_text(st, 9 + (int)i) != '\0') {
+				tv_set_str(c, keys[i], db_col_text(st,
+				    9 + (int)i));
+				has = 1;
+			}
+	}
+	if (has)
+		tv_set(ctx, "contact", c);
+	set_nonempty(ctx, "ref_url", db_col_text(st, 15));
+	tv_set_bool(ctx, "cancelled", sqlite3_column_int(st, 16));
+	sn_tv_master(ctx, "fields", r->arena, m, SNM_FIELD,
+	    db_col_text(st, 17), "/grants/field/");
+	sn_tv_master(ctx, "areas", r->arena, m, SNM_AREA,
+	    db_col_text(st, 18), "/grants/area/");
+	sqlite3_reset(st);
+	rctx_crumb(r, "助成を探す", "/grants/");
+	rctx_crumb(r, title, NULL);
+	return rctx_write(r, SITE_SUPERNET, "supernet/grants/detail", ctx);
+}
+
+static int
+render_detail(struct rctx *r, const struct idlist *ids)
+{
+	struct sn_master	*m;
+	struct idlist		 t = { NULL, 0 };
+	sqlite3_stmt		*st;
+	size_t			 i;
+	int			 rc = 0, row;
+
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if (ids == NULL) {
+		if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
+			goto out;
+		while ((row = db_row(r->g->db, st)) == 1)
+			sn_ids_add(&t, sqlite3_column_int64(st, 0));
+		if (row < 0)
+			goto out;
+		ids = &t;
+	}
+	for (i = 0; i < ids->len; i++)
+		if (!gr_detail(r, m, ids->ids[i]))
+			goto out;
+	rc = 1;
+out:
+	free(t.ids);
+	sn_master_free(m);
+	return rc;
+}
+
+#define GRANT_LIST_KINDS (KBIT(K_GRANT) | KBIT(K_MASTER) | KBIT(K_DATE))
+
+const struct family fam_sn_grants_index = {
+	"grants: list", GRANT_LIST_KINDS, "grants/index", K_GRANT, 0,
+	render_index
+};
+const struct family fam_sn_grants_field = {
+	"grants: by field", GRANT_LIST_KINDS, "grants/field/", K_GRANT, 0,
+	render_field
+};
+const struct family fam_sn_grants_area = {
+	"grants: by area", GRANT_LIST_KINDS, "grants/area/", K_GRANT, 0,
+	render_area
+};
+const struct family fam_sn_grants_calendar = {
+	"grants: calendar", KBIT(K_GRANT) | KBIT(K_DATE),
+	"grants/calendar/", K_GRANT, 0, render_calendar
+};
+/* The detail page shows field and area names: K_MASTER re-renders all. */
+const struct family fam_sn_grant_detail = {
+	"grants: detail", KBIT(K_MASTER), NULL, K_GRANT, 1, render_detail
+};

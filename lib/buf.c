@@ -1,0 +1,131 @@
+/*
+ * buf.c: growable byte buffers with a maximum size.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "util.h"
+
+void
+buf_init(struct buf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max == 0 ? BUF_DEFAULT_MAX : max;
+}
+
+void
+buf_free(struct buf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->overflow = 0;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->overflow = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+int
+buf_ok(const struct buf *b)
+{
+	return !b->overflow;
+}
+
+/* Make room for n more bytes plus the terminator; 0 if over max. */
+static int
+grow(struct buf *b, size_t n)
+{
+	size_t	 need, ncap;
+
+	if (b->max == 0)
+		b->max = BUF_DEFAULT_MAX;
+	if (b->overflow || n > b->max - b->len) {
+		b->overflow = 1;
+		return 0;
+	}
+	need = b->len + n + 1;
+	if (need <= b->cap)
+		return 1;
+	ncap = b->cap < 64 ? 64 : b->cap;
+	while (ncap < need)
+		ncap *= 2;
+	b->p = xrealloc(b->p, ncap);
+	b->cap = ncap;
+	return 1;
+}
+
+void
+buf_putn(struct buf *b, const void *s, size_t n)
+{
+	if (!grow(b, n))
+		return;
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+buf_putc(struct buf *b, char c)
+{
+	buf_putn(b, &c, 1);
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_putn(b, s, strlen(s));
+}
+
+void
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list	 cp;
+	int	 n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0 || !grow(b, (size_t)n))
+		return;
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *
+buf_take(struct buf *b)
+{
+	char	*p;
+
+	p = b->p != NULL ? b->p : xstrdup("");
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->overflow = 0;
+	return p;
+}
+
+const char *
+buf_str(const struct buf *b)
+{
+	return b->p != NULL ? b->p : "";
+}

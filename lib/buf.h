@@ -1,0 +1,42 @@
+/*
+ * buf.h: a growable byte buffer with a hard maximum, used for every
+ * string the programs build (pages, SQL results, mail, HTTP bodies).
+ */
+#ifndef KENMIN_BUF_H
+#define KENMIN_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * The contents are always NUL-terminated (p[len] == '\0') once anything
+ * was added.  max is the largest len allowed (0: BUF_DEFAULT_MAX); an
+ * append past it sets overflow and is dropped, so callers check once at
+ * the end with buf_ok().
+ */
+struct buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+	int	 overflow;
+};
+
+#define BUF_DEFAULT_MAX	((size_t)256 * 1024 * 1024)
+
+void	 buf_init(struct buf *, size_t max);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+int	 buf_ok(const struct buf *);
+void	 buf_putc(struct buf *, char);
+void	 buf_putn(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_printf(struct buf *, const char *, ...)
+		__attribute__((format(printf, 2, 3)));
+void	 buf_vprintf(struct buf *, const char *, va_list);
+/* Give the contents to the caller (who frees them) and reset the buffer. */
+char	*buf_take(struct buf *);
+/* The contents as a C string; "" when empty.  Owned by the buffer. */
+const char *buf_str(const struct buf *);
+
+#endif
