@@ -29,19 +29,24 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 
 LIB_SRCS = lib/util.c lib/buf.c lib/config.c lib/text.c lib/esc.c \
-	   lib/tmpl.c lib/db.c lib/crypto.c
+	   lib/tmpl.c lib/db.c lib/crypto.c lib/totp.c \
+	   lib/outbox.c lib/audit.c
 GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/demo.c generator/demodata.c generator/site.c generator/history.c \
 	   generator/render.c generator/build.c generator/families.c \
 	   generator/feeds.c generator/misc.c \
+	   generator/sn_lists.c generator/pages.c generator/content.c \
 	   generator/ak_top.c generator/ak_postings.c generator/ak_members.c generator/ak_other.c \
-	   generator/sn_top.c generator/sn_orgs.c generator/sn_events.c generator/sn_grants.c
+	   generator/sn_top.c generator/sn_orgs.c generator/sn_events.c generator/sn_grants.c \
+	   generator/mail.c generator/audit.c generator/staff.c \
+	   generator/assets.c
 FSV_SRCS = formsvc/main.c formsvc/request.c formsvc/response.c \
-	   formsvc/sandbox.c formsvc/pages.c
+	   formsvc/sandbox.c formsvc/pages.c formsvc/session.c formsvc/auth.c
 TEST_SRCS = tests/unit/test_esc.c tests/unit/test_text.c \
 	   tests/unit/test_tmpl.c tests/unit/test_config.c \
 	   tests/unit/test_buf.c tests/unit/test_crypto.c tests/unit/test_db.c \
-	   tests/unit/test_site.c
+	   tests/unit/test_site.c tests/unit/test_totp.c \
+	   tests/unit/test_outbox.c tests/unit/test_audit.c
 
 # Everything db/ holds is embedded into the binaries at build time, so an
 # installed kenmin-gen needs no path to the source tree.

@@ -217,6 +217,18 @@ enum role {
 enum page {
 	PAGE_INDEX,
 	PAGE_HEALTH,
+	PAGE_LOGIN,		/* auth.c: accounts */
+	PAGE_STAFF_LOGIN,
+	PAGE_TOTP,
+	PAGE_TOTP_ENROL,
+	PAGE_LOGOUT,
+	PAGE_PASSWORD,
+	PAGE_STAFF_PASSWORD,
+	PAGE_RESET,
+	PAGE_SETPW,
+	PAGE_MYPAGE,
+	PAGE_ADMIN,
+	PAGE_ADMIN_STAFF,
 #ifdef KENMIN_TEST
 	PAGE_TEST_ECHO,
 	PAGE_TEST_HEADER,
@@ -227,7 +239,18 @@ enum page {
 };
 
 enum key {
-	KEY_SID,		/* session cookie (used by the sessions work) */
+	KEY_SID,		/* test pages' cookie */
+	KEY_SESS,		/* session cookie (session.c) */
+	KEY_ACSRF,		/* anonymous double-submit CSRF cookie */
+	KEY_UI,			/* kenmin_ui indicator cookie (ignored) */
+	KEY_CSRF,		/* CSRF token of every POST form */
+	KEY_LOGIN_ID,
+	KEY_PASSWORD,		/* current password */
+	KEY_NEWPW,
+	KEY_NEWPW2,
+	KEY_CODE,		/* TOTP or recovery code */
+	KEY_TOKEN,		/* t=: single-use link token */
+	KEY_NEXT,		/* where to go after login */
 #ifdef KENMIN_TEST
 	KEY_T_NAME,
 	KEY_T_NUM,
@@ -244,6 +267,31 @@ enum key {
 };
 
 struct ctx;
+struct db;
+struct keys;
+
+/* Who a session belongs to (session.c). */
+enum principal {
+	PRINC_NONE,
+	PRINC_MEMBER,
+	PRINC_STAFF,
+	PRINC__MAX
+};
+
+#define SESS_HEX	64	/* hex chars of a session id or CSRF token */
+
+/* The session of the request, loaded by sess_load(). */
+struct sess {
+	unsigned char	 idhash[32];	/* SHA-256 of the cookie value */
+	enum principal	 principal;
+	long long	 pid;		/* member.id or staff.id */
+	int		 mfa_ok;	/* staff: TOTP step done */
+	char		 csrf[SESS_HEX + 1];
+	long long	 created;
+	long long	 last_seen;
+	char		 mtype[16];	/* member: individual|group|company */
+	int		 admin;		/* staff: role is admin */
+};
 
 /*
  * One screen: its PATH_INFO, the methods it allows, its handler, the
@@ -252,6 +300,7 @@ struct ctx;
  */
 #define PAGE_PUBLIC	0x01
 #define PAGE_TOKEN	0x02
+#define PAGE_NOCSRF	0x04	/* test build only: POST without a token */
 
 struct pageinfo {
 	const char	*path;
@@ -269,6 +318,11 @@ struct ctx {
 	const struct pageinfo	*page;
 	struct req		 req;
 	struct resp		 resp;
+	struct db		*db;		/* sess_db(): opened on demand */
+	struct keys		*keys;		/* sess_keys(): loaded on demand */
+	struct sess		*sess;		/* NULL: anonymous */
+	char			 acsrf[SESS_HEX + 1]; /* anonymous token */
+	long long		 now;
 };
 
 extern const struct pageinfo	 pages[PAGE__MAX];
@@ -279,5 +333,30 @@ int	 page_render(struct ctx *, const char *tmpl, const char *title,
 	    struct tval *);
 int	 page_error(struct ctx *, int status);
 struct tval *page_vars(struct ctx *, struct tarena *);
+
+/* session.c */
+int	 sess_db(struct ctx *);
+int	 sess_keys(struct ctx *);
+int	 sess_load(struct ctx *);
+int	 sess_start(struct ctx *, enum principal, long long id, int mfa_ok);
+int	 sess_end(struct ctx *);
+int	 sess_set_mfa(struct ctx *);
+int	 sess_csrf_ok(struct ctx *);
+const char *sess_csrf(struct ctx *);
+void	 sess_close(struct ctx *);
+void	 sess_sha256(const char *, unsigned char[32]);
+
+/* auth.c */
+int	 auth_login(struct ctx *);
+int	 auth_staff_login(struct ctx *);
+int	 auth_totp(struct ctx *);
+int	 auth_totp_enrol(struct ctx *);
+int	 auth_logout(struct ctx *);
+int	 auth_password(struct ctx *);
+int	 auth_reset(struct ctx *);
+int	 auth_setpw(struct ctx *);
+int	 auth_mypage(struct ctx *);
+int	 auth_admin(struct ctx *);
+int	 auth_admin_staff(struct ctx *);
 
 #endif

@@ -72,6 +72,56 @@ load_templates(const struct config *cfg)
 }
 
 /*
+ * 1 if the session may see pg.  Otherwise the response is made: an
+ * anonymous visitor goes to the login page of the area (members with
+ * ?next= set to this page), anyone else gets 403.
+ */
+static int
+role_ok(struct ctx *ctx, const struct pageinfo *pg)
+{
+	const struct sess	*s = ctx->sess;
+	struct buf		 b;
+
+	switch (pg->role) {
+	case ROLE_ANY:
+		return 1;
+	case ROLE_MEMBER:
+		if (s != NULL && s->principal == PRINC_MEMBER)
+			return 1;
+		if (s == NULL) {
+			buf_init(&b, 2048);
+			buf_puts(&b, "/login");
+			if (resp_safe_path(pg->path) &&
+			    strchr(pg->path, '?') == NULL)
+				buf_printf(&b, "?next=%s", pg->path);
+			if (!buf_ok(&b) ||
+			    !resp_redirect(&ctx->resp, ctx->cfg, buf_str(&b)))
+				page_error(ctx, 500);
+			buf_free(&b);
+			return 0;
+		}
+		break;
+	case ROLE_STAFF:
+	case ROLE_ADMIN:
+		if (s != NULL && s->principal == PRINC_STAFF && s->mfa_ok &&
+		    (pg->role == ROLE_STAFF || s->admin))
+			return 1;
+		if (s == NULL || (s->principal == PRINC_STAFF &&
+		    !s->mfa_ok)) {
+			if (!resp_redirect(&ctx->resp, ctx->cfg,
+			    s == NULL ? "/admin/login" : "/admin/totp"))
+				page_error(ctx, 500);
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	page_error(ctx, 403);
+	return 0;
+}
+
+/*
  * Find the page, check the method, parse the input, check the role and
  * run the handler; the response is left in ctx->resp.
  */
@@ -111,6 +161,8 @@ dispatch(struct ctx *ctx)
 	memset(accept, 0, sizeof(accept));
 	for (k = pg->keys; *k != KEY__MAX; k++)
 		accept[*k] = 1;
+	/* Every page reads the session and CSRF cookies and token. */
+	accept[KEY_SESS] = accept[KEY_ACSRF] = accept[KEY_CSRF] = 1;
 	spec.keys = keys;
 	spec.keysz = KEY__MAX;
 	spec.accept = accept;
@@ -121,15 +173,41 @@ dispatch(struct ctx *ctx)
 	}
 
 	/*
-	 * No page needs a login yet; the sessions work puts the login
-	 * check here (R433, R444).  Until then such a page is refused.
+	 * The session, then CSRF on every POST, then the page's role
+	 * (R433, R444, R452; docs/permissions.md).  A page anyone may
+	 * see still works when the database cannot be opened.
 	 */
-	if (pg->role != ROLE_ANY) {
+	if (!sess_load(ctx) && (pg->role != ROLE_ANY ||
+	    env->method == METHOD_POST)) {
+		page_error(ctx, 500);
+		return;
+	}
+	if (env->method == METHOD_POST && !(pg->flags & PAGE_NOCSRF) &&
+	    !sess_csrf_ok(ctx)) {
 		page_error(ctx, 403);
 		return;
 	}
+	if (!role_ok(ctx, pg))
+		return;
 	if (!pg->handler(ctx) || ctx->resp.refused)
 		page_error(ctx, 500);
+}
+
+/*
+ * `formsvc.cgi --list-pages`: every path of the page table that answers
+ * GET, one a line, for the accessibility tests (tests/a11y/).  Only when
+ * not run as a CGI, so no request can reach it (a server may pass a
+ * query string without "=" as arguments).
+ */
+static int
+list_pages(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < PAGE__MAX; i++)
+		if (pages[i].methods & M_GET)
+			printf("%s\n", pages[i].path);
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int
@@ -142,8 +220,10 @@ main(int argc, char *argv[])
 	ssize_t		 n;
 	int		 rc = 1, cfgok;
 
-	(void)argc;
 	util_setprogname(argv[0] != NULL ? argv[0] : "formsvc.cgi");
+	if (argc == 2 && strcmp(argv[1], "--list-pages") == 0 &&
+	    getenv("GATEWAY_INTERFACE") == NULL)
+		return list_pages();
 	signal(SIGPIPE, SIG_IGN);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&cfg, 0, sizeof(cfg));
@@ -186,6 +266,7 @@ emit:
 	buf_free(&out);
 	resp_free(&ctx.resp);
 	req_free(&ctx.req);
+	sess_close(&ctx);
 	tmpl_set_free(ctx.tmpl);
 	config_free(&cfg);
 	return rc;

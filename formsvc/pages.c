@@ -35,6 +35,17 @@ static int	 kvalid_probe(struct kfield *, const struct kkey *);
  */
 const struct kkey keys[KEY__MAX] = {
 	{ "sid", kvalid_token, 32, 128 },		/* KEY_SID */
+	{ "kenmin", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_SESS */
+	{ "kenmin_csrf", kvalid_token, SESS_HEX, SESS_HEX }, /* KEY_ACSRF */
+	{ "kenmin_ui", kvalid_token, 1, 16 },		/* KEY_UI */
+	{ "csrf", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_CSRF */
+	{ "login_id", kvalid_string, 1, 64 },		/* KEY_LOGIN_ID */
+	{ "password", kvalid_password, 1, 128 },	/* KEY_PASSWORD */
+	{ "new_password", kvalid_password, 8, 128 },	/* KEY_NEWPW */
+	{ "new_password2", kvalid_password, 8, 128 },	/* KEY_NEWPW2 */
+	{ "code", kvalid_string, 1, 40 },		/* KEY_CODE */
+	{ "t", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_TOKEN */
+	{ "next", kvalid_string, 1, 1000 },		/* KEY_NEXT */
 #ifdef KENMIN_TEST
 	{ "name", kvalid_string, 1, 40 },		/* KEY_T_NAME */
 	{ "num", kvalid_int, 1, 100 },			/* KEY_T_NUM */
@@ -50,6 +61,14 @@ const struct kkey keys[KEY__MAX] = {
 };
 
 static const enum key keys_none[] = { KEY__MAX };
+static const enum key keys_login[] = { KEY_LOGIN_ID, KEY_PASSWORD, KEY_NEXT,
+    KEY__MAX };
+static const enum key keys_code[] = { KEY_CODE, KEY__MAX };
+static const enum key keys_pwchange[] = { KEY_PASSWORD, KEY_NEWPW,
+    KEY_NEWPW2, KEY__MAX };
+static const enum key keys_reset[] = { KEY_LOGIN_ID, KEY__MAX };
+static const enum key keys_setpw[] = { KEY_TOKEN, KEY_NEWPW, KEY_NEWPW2,
+    KEY__MAX };
 #ifdef KENMIN_TEST
 static const enum key keys_echo[] = { KEY_SID, KEY_T_NAME, KEY_T_NUM,
     KEY_T_MAIL, KEY_T_DATE, KEY_T_FLAG, KEY_T_TEXT, KEY_T_FILE, KEY_T_PROBE,
@@ -69,10 +88,44 @@ const struct pageinfo pages[PAGE__MAX] = {
 	{ "/", M_GET | M_HEAD, page_index, ROLE_ANY, PAGE_PUBLIC, keys_none },
 	/* PAGE_HEALTH */
 	{ "/health", M_GET | M_HEAD, page_health, ROLE_ANY, 0, keys_none },
+	/* PAGE_LOGIN */
+	{ "/login", M_GET | M_HEAD | M_POST, auth_login, ROLE_ANY, 0,
+	    keys_login },
+	/* PAGE_STAFF_LOGIN */
+	{ "/admin/login", M_GET | M_HEAD | M_POST, auth_staff_login, ROLE_ANY,
+	    0, keys_login },
+	/* PAGE_TOTP: the second step; the handler wants a pre-TOTP session */
+	{ "/admin/totp", M_GET | M_HEAD | M_POST, auth_totp, ROLE_ANY, 0,
+	    keys_code },
+	/* PAGE_TOTP_ENROL */
+	{ "/admin/totp/enrol", M_GET | M_HEAD | M_POST, auth_totp_enrol,
+	    ROLE_ANY, 0, keys_code },
+	/* PAGE_LOGOUT */
+	{ "/logout", M_GET | M_HEAD | M_POST, auth_logout, ROLE_ANY, 0,
+	    keys_none },
+	/* PAGE_PASSWORD */
+	{ "/password", M_GET | M_HEAD | M_POST, auth_password, ROLE_MEMBER, 0,
+	    keys_pwchange },
+	/* PAGE_STAFF_PASSWORD */
+	{ "/admin/password", M_GET | M_HEAD | M_POST, auth_password,
+	    ROLE_STAFF, 0, keys_pwchange },
+	/* PAGE_RESET */
+	{ "/reset", M_GET | M_HEAD | M_POST, auth_reset, ROLE_ANY, 0,
+	    keys_reset },
+	/* PAGE_SETPW */
+	{ "/setpw", M_GET | M_HEAD | M_POST, auth_setpw, ROLE_ANY, PAGE_TOKEN,
+	    keys_setpw },
+	/* PAGE_MYPAGE */
+	{ "/mypage", M_GET | M_HEAD, auth_mypage, ROLE_MEMBER, 0, keys_none },
+	/* PAGE_ADMIN */
+	{ "/admin/", M_GET | M_HEAD, auth_admin, ROLE_STAFF, 0, keys_none },
+	/* PAGE_ADMIN_STAFF */
+	{ "/admin/staff", M_GET | M_HEAD, auth_admin_staff, ROLE_ADMIN, 0,
+	    keys_none },
 #ifdef KENMIN_TEST
 	/* PAGE_TEST_ECHO */
-	{ "/_test/echo", M_GET | M_HEAD | M_POST, test_echo, ROLE_ANY, 0,
-	    keys_echo },
+	{ "/_test/echo", M_GET | M_HEAD | M_POST, test_echo, ROLE_ANY,
+	    PAGE_NOCSRF, keys_echo },
 	/* PAGE_TEST_HEADER */
 	{ "/_test/header", M_GET, test_header, ROLE_ANY, 0, keys_value },
 	/* PAGE_TEST_REDIRECT */

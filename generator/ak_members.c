@@ -333,7 +333,7 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 	char		 dir[256], url[264], title[256];
 	char		*rel;
 	size_t		 page, pages, i;
-	int		 rc = 0;
+	int		 rc = 0, ok;
 
 	if ((st = db_prep(r->g->db, sqls[facets[f].list])) == NULL)
 		return 0;
@@ -352,10 +352,10 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 		pages = 1;
 	for (page = 1; page <= pages; page++) {
 		rel = page_path(dir, page);
-		ctx = rctx_page(r, rel);
-		free(rel);
-		if (ctx == NULL)
+		if ((ctx = rctx_page(r, rel)) == NULL) {
+			free(rel);
 			goto out;
+		}
 		site_dep(r->site, kind_name(K_MASTER), 0);
 		tv_set_str(ctx, "title", title);
 		tv_set_str(ctx, "heading", facets[f].heading);
@@ -368,7 +368,9 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 		rctx_crumb(r, "ボランティア会員を探す", "/boranet201909/members/");
 		rctx_crumb(r, title, NULL);
 		rctx_paging(r, ctx, url, page, pages);
-		if (!rctx_write(r, SITE_AIKASA, "aikasa/members/list", ctx))
+		ok = rctx_write(r, SITE_AIKASA, "aikasa/members/list", ctx);
+		free(rel);
+		if (!ok)
 			goto out;
 	}
 	rc = 1;

@@ -81,10 +81,10 @@ render_interviews(struct rctx *r, const struct idlist *ids)
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
 	for (page = 1; page <= pages; page++) {
 		rel = page_path("boranet201909/interviews/", page);
-		ctx = rctx_page(r, rel);
-		free(rel);
-		if (ctx == NULL)
+		if ((ctx = rctx_page(r, rel)) == NULL) {
+			free(rel);
 			goto out;
+		}
 		tv_set_str(ctx, "title", "取材報告");
 		items = tv_list(r->arena);
 		for (i = (page - 1) * PER_PAGE; i < n && i < page * PER_PAGE;
@@ -101,7 +101,9 @@ render_interviews(struct rctx *r, const struct idlist *ids)
 		tv_set(ctx, "items", items);
 		rctx_crumb(r, "取材報告", NULL);
 		rctx_paging(r, ctx, "/boranet201909/interviews/", page, pages);
-		if (!rctx_write(r, SITE_AIKASA, "aikasa/interviews/list", ctx))
+		ok = rctx_write(r, SITE_AIKASA, "aikasa/interviews/list", ctx);
+		free(rel);
+		if (!ok)
 			goto out;
 	}
 	ok = 1;
@@ -177,8 +179,10 @@ render_interview(struct rctx *r, int64_t id)
 	}
 	if (n < 0)
 		goto out;
-	if (tv_len(photos) > 0)
+	if (tv_len(photos) > 0) {
 		tv_set(ctx, "photos", photos);
+		tv_set_bool(ctx, "has_photos", 1);
+	}
 	rc = rctx_write(r, SITE_AIKASA, "aikasa/interviews/detail", ctx);
 out:
 	buf_free(&b);

@@ -506,8 +506,10 @@ posting_files(struct rctx *r, struct tval *ctx, int64_t id)
 		    db_col_text(st, 2), file_type(db_col_text(st, 3)), kb);
 		tv_set_str(o, "label", s);
 	}
-	if (tv_len(list) > 0)
+	if (tv_len(list) > 0) {
 		tv_set(ctx, "files", list);
+		tv_set_bool(ctx, "has_files", 1);
+	}
 	return rc == 0;
 }
 

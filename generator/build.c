@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -302,36 +303,40 @@ static const struct family *const *const tables[] = {
 	fam_supernet, fam_aikasa, fam_common, fam_final,
 };
 
-/* Run every family (full) or those the queue touches (publish). */
+static int	 run_family(struct rctx *, const struct family *);
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * Run every family (full) or those the queue touches (publish).  With
+ * KENMIN_TIMINGS set in the environment, each family's time and page
+ * count go to stderr (make bench uses it).
+ */
 static int
 run_families(struct rctx *r)
 {
 	const struct family	*f;
-	size_t			 t, i;
+	size_t			 t, i, pages;
+	double			 t0;
+	int			 timings;
 
+	timings = getenv("KENMIN_TIMINGS") != NULL;
 	for (t = 0; t < KENMIN_NELEM(tables); t++) {
 		for (i = 0; (f = tables[t][i]) != NULL; i++) {
-			if (r->full) {
-				if (!f->render(r, NULL))
-					goto fail;
-				continue;
-			}
-			if (f->is_detail) {
-				/* Everything when a kind they all show changed. */
-				if (r->changed & f->kinds) {
-					if (!f->render(r, NULL))
-						goto fail;
-				} else if (r->queued[f->detail].len > 0 &&
-				    !f->render(r, &r->queued[f->detail]))
-					goto fail;
-				continue;
-			}
-			if ((r->changed & f->kinds) == 0)
-				continue;
-			if (!f->render(r, NULL))
+			t0 = now_ms();
+			pages = r->pages;
+			if (!run_family(r, f))
 				goto fail;
-			if (f->owns != NULL && !prune(r, f->owns))
-				goto fail;
+			if (timings)
+				fprintf(stderr, "%8.1f ms %6zu pages  %s\n",
+				    now_ms() - t0, r->pages - pages, f->name);
 		}
 	}
 	return 1;
@@ -339,6 +344,28 @@ fail:
 	kerr("rendering %s failed", f->name);
 	return 0;
 }
+
+/* Run one family as the run's mode asks; 1 ok. */
+static int
+run_family(struct rctx *r, const struct family *f)
+{
+	if (r->full)
+		return f->render(r, NULL);
+	if (f->is_detail) {
+		/* Every page when a kind they all show changed. */
+		if (r->changed & f->kinds)
+			return f->render(r, NULL);
+		if (r->queued[f->detail].len > 0)
+			return f->render(r, &r->queued[f->detail]);
+		return 1;
+	}
+	if ((r->changed & f->kinds) == 0)
+		return 1;
+	if (!f->render(r, NULL))
+		return 0;
+	return f->owns == NULL || prune(r, f->owns);
+}
+
 
 /* Take the publish lock (one run at a time); -1 on error. */
 static int

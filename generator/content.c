@@ -1,6 +1,6 @@
 /*
- * content.c: loads the shipped fixed pages (content_dir/supernet/*.md,
- * content_dir/aikasa/*.md) into the page table, never overwriting a row
+ * content.c: loads the shipped fixed pages (content_dir/supernet/NAME.md,
+ * content_dir/aikasa/NAME.md) into the page table, never overwriting a row
  * staff have already made or edited.
  *
  * A content file is Markdown after a small front matter:
@@ -41,6 +41,7 @@
 
 enum sql {
 	SQL_INSERT,
+	SQL_BUILT,
 	SQL__MAX
 };
 
@@ -48,11 +49,27 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_INSERT: never replaces what is there */
 	"INSERT INTO page (site, slug, state, title, body, sort, from_content, "
 	"created_at, updated_at, published_at) VALUES (?1, ?2, 'public', ?3, "
-	"?4, ?5, ?6, unixepoch(), unixepoch(), unixepoch()) "
+	"?4, ?5, ?6, ?7, ?7, ?7) "
 	"ON CONFLICT (site, slug) DO NOTHING",
+	/* SQL_BUILT: has the site ever been built? */
+	"SELECT 1 FROM setting WHERE key = 'site.built_for'",
 };
 
 static const char *const sites[] = { "supernet", "aikasa" };
+
+/* 1 if a build has run on this database. */
+static int
+site_built(struct gen *g)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prep(g->db, sqls[SQL_BUILT])) == NULL)
+		return 1;
+	rc = db_row(g->db, st) != 0;
+	sqlite3_reset(st);
+	return rc;
+}
 
 /* One parsed content file; the strings point into the file's bytes. */
 struct cfile {
@@ -271,10 +288,14 @@ load_one(struct gen *g, const char *site, const char *name, size_t *added)
 	db_bind_text(st, 4, cf.body);
 	db_bind_int(st, 5, cf.sort);
 	db_bind_text(st, 6, rel);
+	/* Loaded "on --today", so two inits of one day give one database. */
+	db_bind_int(st, 7, gen_today_epoch(g));
 	if (!db_run(g->db, st))
 		goto out;
 	if (db_changes(g->db) == 1) {
-		if (!publish_enqueue(g->db, K_PAGE, db_last_id(g->db),
+		/* A site never built gets every page at its first build. */
+		if (site_built(g) &&
+		    !publish_enqueue(g->db, K_PAGE, db_last_id(g->db),
 		    "content"))
 			goto out;
 		(*added)++;

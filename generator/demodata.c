@@ -346,14 +346,6 @@ static const struct pair given_f[] = {
 	{ "由香里", "ゆかり" }, { "紀子", "のりこ" }, { "郁子", "いくこ" },
 };
 
-size_t
-demo_name_counts(size_t *nsur, size_t *ngiven)
-{
-	*nsur = KENMIN_NELEM(surnames);
-	*ngiven = KENMIN_NELEM(given_m) + KENMIN_NELEM(given_f);
-	return *nsur * *ngiven;
-}
-
 void
 demo_person(struct demo_rng *r, struct demo_person *p)
 {
@@ -719,8 +711,9 @@ demo_mobile(struct demo_rng *r, struct buf *out)
 
 /*
  * A mail address under the reserved example domains (RFC 2606 and
- * JPRS's example.jp), so no demo message can ever reach a real person;
- * tag (may be NULL) keeps addresses of the same name apart.
+ * JPRS's example.jp), so no demo message can ever reach a real person.
+ * p NULL makes an office address (info…, jimukyoku…); tag (a row id)
+ * keeps addresses of the same name apart.
  */
 void
 demo_email(struct demo_rng *r, const struct demo_person *p, int64_t tag,

@@ -21,12 +21,20 @@ struct gen {
 /* main.c */
 int	 gen_open_db(struct gen *, int create);
 int	 gen_load_keys(struct gen *, int create);
+int64_t	 gen_today_epoch(const struct gen *);
+
+/* staff.c: staff add (set-password link), staff unlock. */
+int	 cmd_staff(struct gen *, int argc, char *argv[]);
 
 /* init.c: create or migrate the database and load master data. */
 int	 cmd_init(struct gen *, int argc, char *argv[]);
 
 /* stats.c: KIND<TAB>STATE<TAB>COUNT lines. */
 int	 cmd_stats(struct gen *, int argc, char *argv[]);
+
+/* mail.c: the outbox sender; audit.c: verify/purge the audit chain. */
+int	 cmd_mail(struct gen *, int argc, char *argv[]);
+int	 cmd_audit(struct gen *, int argc, char *argv[]);
 
 /* demo.c: deterministic demo data. */
 int	 cmd_demo(struct gen *, int argc, char *argv[]);
@@ -70,7 +78,6 @@ int	 demo_weekday(int64_t);
 const char *demo_weekday_name(int);
 void	 demo_date_iso(int64_t, struct buf *);
 void	 demo_date_ja(int64_t, struct buf *);
-size_t	 demo_name_counts(size_t *, size_t *);
 void	 demo_person(struct demo_rng *, struct demo_person *);
 void	 demo_romaji(const char *, struct buf *);
 const char *demo_muni_name(int);
@@ -189,7 +196,7 @@ struct rctx {
 	unsigned	 changed;	/* publish: KBIT()s queued */
 	struct idlist	 queued[K__MAX];/* publish: ids queued per kind */
 	size_t		 pages;		/* pages rendered this run */
-	const char	*relpath;	/* the page being rendered */
+	char		 relpath[512];	/* the page being rendered (a copy) */
 	struct tval	*crumbs;	/* its breadcrumbs */
 	struct strset	*seen;		/* every relpath rendered this run */
 };

@@ -7,6 +7,12 @@
 
 #include "extern.h"
 
+/* sn_lists.c, pages.c */
+extern const struct family fam_reports_list, fam_reports_detail,
+    fam_books_list, fam_books_years, fam_books_detail, fam_sn_notices_list,
+    fam_sn_center_list, fam_ak_notices_list, fam_notices_detail,
+    fam_sn_news_list, fam_ak_news_list, fam_news_detail, fam_pages;
+
 const struct family *const fam_supernet[] = {
 	&fam_sn_top,
 	&fam_sn_orgs_index, &fam_sn_orgs_group, &fam_sn_orgs_npo,
@@ -16,6 +22,10 @@ const struct family *const fam_supernet[] = {
 	&fam_sn_event_detail,
 	&fam_sn_grants_index, &fam_sn_grants_field, &fam_sn_grants_area,
 	&fam_sn_grants_calendar, &fam_sn_grant_detail,
+	&fam_reports_list, &fam_reports_detail, &fam_books_list,
+	&fam_books_years, &fam_books_detail, &fam_sn_notices_list,
+	&fam_sn_center_list, &fam_ak_notices_list, &fam_notices_detail,
+	&fam_sn_news_list, &fam_ak_news_list, &fam_news_detail,
 	NULL
 };
 
@@ -36,10 +46,11 @@ const struct family *const fam_aikasa[] = {
 
 extern const struct family fam_feed_events, fam_feed_grants,
     fam_feed_postings, fam_robots, fam_404, fam_sitemap;
+extern const struct family fam_assets;		/* assets.c */
 
 const struct family *const fam_common[] = {
 	&fam_feed_events, &fam_feed_grants, &fam_feed_postings,
-	&fam_robots, &fam_404,
+	&fam_robots, &fam_404, &fam_pages, &fam_assets,
 	NULL
 };
 

@@ -47,6 +47,8 @@ cmd_init(struct gen *g, int argc, char *argv[])
 	before = db_version(g->db);
 	if (!db_migrate(g->db))
 		return 0;
+	if (!content_load(g))
+		return 0;
 	printf("%s: schema version %d (was %d)\n", g->cfg->database,
 	    db_version(g->db), before);
 	return 1;

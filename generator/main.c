@@ -23,10 +23,13 @@ static const struct cmd cmds[] = {
 	{ "init", cmd_init, "init" },
 	{ "demo", cmd_demo, "demo [--scale N] [--seed S] [--force]" },
 	{ "stats", cmd_stats, "stats" },
+	{ "mail", cmd_mail, "mail [--list-dead]" },
+	{ "audit", cmd_audit, "audit verify|purge|export" },
 	{ "build", cmd_build, "build" },
 	{ "publish", cmd_publish, "publish" },
 	{ "history", cmd_history, "history" },
 	{ "rollback", cmd_rollback, "rollback REV" },
+	{ "staff", cmd_staff, "staff add LOGIN --role admin|editor --name NAME | staff unlock LOGIN" },
 };
 
 static void
@@ -74,6 +77,22 @@ today_tokyo(char out[11])
 	t = time(NULL) + 9 * 3600;
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Midnight of --today in Asia/Tokyo, as Unix seconds. */
+int64_t
+gen_today_epoch(const struct gen *g)
+{
+	struct tm	 tm;
+	int		 y, m, d;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(g->today, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return 0;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return (int64_t)timegm(&tm) - 9 * 3600;
 }
 
 int

@@ -86,7 +86,11 @@ struct tval *
 rctx_page(struct rctx *r, const char *relpath)
 {
 	tarena_reset(r->arena);
-	r->relpath = relpath;
+	if ((size_t)snprintf(r->relpath, sizeof(r->relpath), "%s", relpath) >=
+	    sizeof(r->relpath)) {
+		kerr("%s: path too long", relpath);
+		return NULL;
+	}
 	r->crumbs = tv_list(r->arena);
 	if (!strset_add(r->seen, relpath)) {
 		kerr("%s: rendered twice in one run", relpath);

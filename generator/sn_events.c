@@ -196,7 +196,7 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
 {
 	struct tval	*ctx, *list;
 	size_t		*idx, n = 0, i, page, pages, k;
-	char		*path, base[256], t[512];
+	char		*path = NULL, base[256], t[512];
 	int		 rc = 0;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
@@ -206,10 +206,9 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
 	snprintf(base, sizeof(base), "/%s", dir);
 	for (page = 1; page <= pages; page++) {
-		path = page_path(dir, page);
-		ctx = rctx_page(r, path);
 		free(path);
-		if (ctx == NULL)
+		path = page_path(dir, page);
+		if ((ctx = rctx_page(r, path)) == NULL)
 			goto out;
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
@@ -229,8 +228,10 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
 		for (k = (page - 1) * PER_PAGE;
 		    k < n && k < page * PER_PAGE; k++)
 			ev_item(r, list, m, &all->v[idx[k]]);
-		if (tv_len(list) > 0)
+		if (tv_len(list) > 0) {
 			tv_set(ctx, "items", list);
+			tv_set_bool(ctx, "has_items", 1);
+		}
 		field_links(r, ctx, m);
 		rctx_paging(r, ctx, base, page, pages);
 		if (!rctx_write(r, SITE_SUPERNET, "supernet/events/list", ctx))
@@ -238,6 +239,7 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
 	}
 	rc = 1;
 out:
+	free(path);
 	free(idx);
 	return rc;
 }

@@ -157,7 +157,7 @@ gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
 {
 	struct tval	*ctx, *list, *o;
 	size_t		*idx, n = 0, i, page, pages, k;
-	char		*path, base[256], t[512], href[64];
+	char		*path = NULL, base[256], t[512], href[64];
 	int		 rc = 0;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
@@ -168,10 +168,9 @@ gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
 	snprintf(base, sizeof(base), "/%s", dir);
 	for (page = 1; page <= pages; page++) {
-		path = page_path(dir, page);
-		ctx = rctx_page(r, path);
 		free(path);
-		if (ctx == NULL)
+		path = page_path(dir, page);
+		if ((ctx = rctx_page(r, path)) == NULL)
 			goto out;
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
@@ -206,8 +205,10 @@ gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
 			sn_tv_master(o, "fields", r->arena, m, SNM_FIELD,
 			    v->fields, NULL);
 		}
-		if (tv_len(list) > 0)
+		if (tv_len(list) > 0) {
 			tv_set(ctx, "items", list);
+			tv_set_bool(ctx, "has_items", 1);
+		}
 		links(r, ctx, m, SNM_FIELD, "field_links", "field");
 		links(r, ctx, m, SNM_AREA, "area_links", "area");
 		rctx_paging(r, ctx, base, page, pages);
@@ -216,6 +217,7 @@ gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
 	}
 	rc = 1;
 out:
+	free(path);
 	free(idx);
 	return rc;
 }

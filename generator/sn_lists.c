@@ -300,6 +300,7 @@ struct listdef {
 	const char	*kind;		/* kind_name() for site_dep */
 	const char	*parent;	/* a crumb before title, or NULL */
 	const char	*parent_href;
+	const char	*item_dir;	/* detail pages, when not dir */
 };
 
 /* Fills one list item from a row; the page's deps are added for it. */
@@ -353,13 +354,14 @@ list_pages(struct rctx *r, const struct listdef *d, const struct rows *rs,
 			char		 href[PATH_MAX_SZ];
 
 			snprintf(href, sizeof(href), "%s%s%lld.html",
-			    site_root(d->site), d->dir,
-			    (long long)rs->v[i].id);
+			    site_root(d->site), d->item_dir != NULL ?
+			    d->item_dir : d->dir, (long long)rs->v[i].id);
 			tv_set_str(it, "href", href);
 			site_dep(r->site, d->kind, rs->v[i].id);
 			fill(r, d, &rs->v[i], it);
 		}
 		tv_set(ctx, "items", items);
+		tv_set_bool(ctx, "has_items", rs->len > 0);
 		if (d->parent != NULL)
 			rctx_crumb(r, d->parent, d->parent_href);
 		if (page == 1)
@@ -380,15 +382,18 @@ list_pages(struct rctx *r, const struct listdef *d, const struct rows *rs,
 	return 1;
 }
 
-/* Start a detail page dir<id>.html with crumbs to its list; NULL on error. */
+/*
+ * Start a detail page dir<id>.html with crumbs to its list; NULL on
+ * error.  The relpath is made in path, which must live until the page
+ * is written (rctx_page keeps the pointer).
+ */
 static struct tval *
-detail_page(struct rctx *r, const char *dir, int64_t id, const char *list,
-    const char *list_href, const char *title)
+detail_page(struct rctx *r, char *path, size_t pathsz, const char *dir,
+    int64_t id, const char *list, const char *list_href, const char *title)
 {
 	struct tval	*ctx;
-	char		 path[PATH_MAX_SZ];
 
-	snprintf(path, sizeof(path), "%s%lld.html", dir, (long long)id);
+	snprintf(path, pathsz, "%s%lld.html", dir, (long long)id);
 	if ((ctx = rctx_page(r, path)) == NULL)
 		return NULL;
 	tv_set_str(ctx, "title", title);
@@ -402,7 +407,7 @@ detail_page(struct rctx *r, const char *dir, int64_t id, const char *list,
 
 static const struct listdef reports_def = {
 	SITE_SUPERNET, "reports/", "活動実績・事例", "supernet/reports/list",
-	"report", NULL, NULL
+	"report", NULL, NULL, NULL
 };
 
 static void
@@ -444,6 +449,7 @@ render_reports_detail(struct rctx *r, const struct idlist *ids)
 	const struct row *w;
 	char		 href[PATH_MAX_SZ];
 	size_t		 i, j = 0;
+	char		 path[PATH_MAX_SZ];
 	int		 rc = 0;
 
 	if (!detail_rows(r, SQL_REPORT_ROWS, ids, &rs))
@@ -459,7 +465,7 @@ render_reports_detail(struct rctx *r, const struct idlist *ids)
 	}
 	for (i = 0; i < rs.len; i++) {
 		w = &rs.v[i];
-		ctx = detail_page(r, "reports/", w->id, reports_def.title,
+		ctx = detail_page(r, path, sizeof(path), "reports/", w->id, reports_def.title,
 		    "/reports/", w->c[0]);
 		if (ctx == NULL)
 			goto out;
@@ -502,6 +508,7 @@ render_reports_detail(struct rctx *r, const struct idlist *ids)
 			}
 		}
 		tv_set(ctx, "photos", photos);
+		tv_set_bool(ctx, "has_photos", tv_len(photos) > 0);
 		detail_href(href, sizeof(href), "reports/", w->id);
 		tv_set_str(ctx, "href", href);
 		if (!rctx_write(r, SITE_SUPERNET, "supernet/reports/detail",
@@ -519,7 +526,7 @@ out:
 
 static const struct listdef books_def = {
 	SITE_SUPERNET, "books/", "蔵書情報", "supernet/books/list",
-	"book", NULL, NULL
+	"book", NULL, NULL, NULL
 };
 
 /*
@@ -702,6 +709,7 @@ years_links(struct rctx *r, struct tval *ctx, void *arg)
 		tv_set_int(o, "count", (long long)y->count[i]);
 	}
 	tv_set(ctx, "years", l);
+	tv_set_bool(ctx, "has_years", y->len > 0);
 }
 
 static int
@@ -769,6 +777,7 @@ render_books_years(struct rctx *r, const struct idlist *ids)
 		d.title = label;
 		d.parent = books_def.title;
 		d.parent_href = "/books/";
+		d.item_dir = books_def.dir;
 		if (!list_pages(r, &d, &sub, book_item, years_links, &y))
 			goto out;
 	}
@@ -790,13 +799,14 @@ render_books_detail(struct rctx *r, const struct idlist *ids)
 	const struct row *w;
 	char		 s[64], href[128];
 	size_t		 i;
+	char		 path[PATH_MAX_SZ];
 	int		 rc = 0, year;
 
 	if (!detail_rows(r, SQL_BOOK_ROWS, ids, &rs))
 		goto out;
 	for (i = 0; i < rs.len; i++) {
 		w = &rs.v[i];
-		ctx = detail_page(r, "books/", w->id, books_def.title,
+		ctx = detail_page(r, path, sizeof(path), "books/", w->id, books_def.title,
 		    "/books/", w->c[0]);
 		if (ctx == NULL)
 			goto out;
@@ -826,15 +836,15 @@ out:
 
 static const struct listdef notices_def = {
 	SITE_SUPERNET, "notices/", "お知らせ", "supernet/notices/list",
-	"notice", NULL, NULL
+	"notice", NULL, NULL, NULL
 };
 static const struct listdef center_def = {
 	SITE_SUPERNET, "center-notices/", "センターからのお知らせ",
-	"supernet/notices/list", "notice", NULL, NULL
+	"supernet/notices/list", "notice", NULL, NULL, NULL
 };
 static const struct listdef ak_notices_def = {
 	SITE_AIKASA, "notices/", "お知らせ", "supernet/notices/list",
-	"notice", NULL, NULL
+	"notice", NULL, NULL, NULL
 };
 
 static void
@@ -895,6 +905,7 @@ render_notices_detail(struct rctx *r, const struct idlist *ids)
 	const struct row *w;
 	char		 dir[64], list[64];
 	size_t		 i;
+	char		 path[PATH_MAX_SZ];
 	int		 rc = 0;
 
 	if (!detail_rows(r, SQL_NOTICE_ROWS, ids, &rs))
@@ -911,7 +922,7 @@ render_notices_detail(struct rctx *r, const struct idlist *ids)
 		    d->site == SITE_AIKASA ? "boranet201909/" : "", d->dir);
 		snprintf(list, sizeof(list), "%s%s", site_root(d->site),
 		    d->dir);
-		ctx = detail_page(r, dir, w->id, d->title, list, w->c[2]);
+		ctx = detail_page(r, path, sizeof(path), dir, w->id, d->title, list, w->c[2]);
 		if (ctx == NULL)
 			goto out;
 		site_dep(r->site, "notice", w->id);
@@ -933,11 +944,11 @@ out:
 
 static const struct listdef news_def = {
 	SITE_SUPERNET, "newsletters/", "さぽーとメール（バックナンバー）",
-	"supernet/newsletters/list", "newsletter", NULL, NULL
+	"supernet/newsletters/list", "newsletter", NULL, NULL, NULL
 };
 static const struct listdef ak_news_def = {
 	SITE_AIKASA, "news/", "活動ニュース（メールマガジン）",
-	"supernet/newsletters/list", "newsletter", NULL, NULL
+	"supernet/newsletters/list", "newsletter", NULL, NULL, NULL
 };
 
 static void
@@ -991,6 +1002,7 @@ render_news_detail(struct rctx *r, const struct idlist *ids)
 	const struct row *w;
 	char		 dir[64], list[64];
 	size_t		 i;
+	char		 path[PATH_MAX_SZ];
 	int		 rc = 0;
 
 	if (!detail_rows(r, SQL_NEWS_ROWS, ids, &rs))
@@ -1002,7 +1014,7 @@ render_news_detail(struct rctx *r, const struct idlist *ids)
 		    d->site == SITE_AIKASA ? "boranet201909/" : "", d->dir);
 		snprintf(list, sizeof(list), "%s%s", site_root(d->site),
 		    d->dir);
-		ctx = detail_page(r, dir, w->id, d->title, list, w->c[1]);
+		ctx = detail_page(r, path, sizeof(path), dir, w->id, d->title, list, w->c[1]);
 		if (ctx == NULL)
 			goto out;
 		site_dep(r->site, "newsletter", w->id);

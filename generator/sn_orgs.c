@@ -213,7 +213,7 @@ org_list(struct rctx *r, const struct sn_master *m, const struct orgs *all,
 	const struct sn_mrow	*mr;
 	struct tval		*ctx, *list, *o;
 	size_t			*idx, n = 0, i, page, pages, k;
-	char			*path, base[256], href[64], t[512];
+	char			*path = NULL, base[256], href[64], t[512];
 	int			 rc = 0;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
@@ -223,10 +223,9 @@ org_list(struct rctx *r, const struct sn_master *m, const struct orgs *all,
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
 	snprintf(base, sizeof(base), "/%s", dir);
 	for (page = 1; page <= pages; page++) {
-		path = page_path(dir, page);
-		ctx = rctx_page(r, path);
 		free(path);
-		if (ctx == NULL)
+		path = page_path(dir, page);
+		if ((ctx = rctx_page(r, path)) == NULL)
 			goto out;
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
@@ -265,8 +264,10 @@ org_list(struct rctx *r, const struct sn_master *m, const struct orgs *all,
 			sn_tv_master(o, "fields", r->arena, m, SNM_FIELD,
 			    g->fields, NULL);
 		}
-		if (tv_len(list) > 0)
+		if (tv_len(list) > 0) {
 			tv_set(ctx, "items", list);
+			tv_set_bool(ctx, "has_items", 1);
+		}
 		facet_links(r, ctx, m);
 		rctx_paging(r, ctx, base, page, pages);
 		if (!rctx_write(r, SITE_SUPERNET, "supernet/groups/list", ctx))
@@ -274,6 +275,7 @@ org_list(struct rctx *r, const struct sn_master *m, const struct orgs *all,
 	}
 	rc = 1;
 out:
+	free(path);
 	free(idx);
 	return rc;
 }

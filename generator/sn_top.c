@@ -184,7 +184,8 @@ sn_csv_has(const char *csv, int64_t id)
 /*
  * Set obj.key to the list of the rows of t named in csv, in display
  * order, each {name, href} (href = hrefbase + slug + "/" when hrefbase
- * is not NULL).  Nothing is set when csv names none.
+ * is not NULL), and obj.has_KEY to true.  Nothing is set when csv
+ * names none.
  */
 void
 sn_tv_master(struct tval *obj, const char *key, struct tarena *a,
@@ -208,8 +209,11 @@ sn_tv_master(struct tval *obj, const char *key, struct tarena *a,
 			tv_set_str(o, "href", href);
 		}
 	}
-	if (list != NULL)
+	if (list != NULL) {
 		tv_set(obj, key, list);
+		snprintf(href, sizeof(href), "has_%s", key);
+		tv_set_bool(obj, href, 1);
+	}
 }
 
 /* ---- small shared pieces ---- */
@@ -422,8 +426,10 @@ sn_calendar(struct rctx *r, struct tval *ctx, int y, int m,
 			tv_set_str(o, "href", s);
 			tv_set_bool(o, "cancelled", items[i].cancelled);
 		}
-		if (list != NULL)
+		if (list != NULL) {
 			tv_set(day, "items", list);
+			tv_set_bool(day, "has_items", 1);
+		}
 	}
 	tv_set(cal, "weeks", weeks);
 	if (prev != NULL && sscanf(prev, "%4d-%2d", &py, &pm) == 2) {
@@ -592,8 +598,10 @@ top_orgs(struct rctx *r, struct tval *ctx, const struct sn_master *m)
 		if (mu != NULL)
 			tv_set_str(o, "muni", mu->name);
 	}
-	if (tv_len(list) > 0)
+	if (tv_len(list) > 0) {
 		tv_set(ctx, "new_orgs", list);
+		tv_set_bool(ctx, "has_new_orgs", 1);
+	}
 	return rc == 0;
 }
 
@@ -623,8 +631,10 @@ top_events(struct rctx *r, struct tval *ctx)
 		tv_date_ja(o, "starts", db_col_text(st, 4));
 		tv_set_bool(o, "cancelled", sqlite3_column_int(st, 5));
 	}
-	if (tv_len(list) > 0)
+	if (tv_len(list) > 0) {
 		tv_set(ctx, "new_events", list);
+		tv_set_bool(ctx, "has_new_events", 1);
+	}
 	return rc == 0;
 }
 
@@ -653,8 +663,10 @@ top_grants(struct rctx *r, struct tval *ctx)
 		tv_date_ja(o, "until", db_col_text(st, 3));
 		tv_set_bool(o, "cancelled", sqlite3_column_int(st, 4));
 	}
-	if (tv_len(list) > 0)
+	if (tv_len(list) > 0) {
 		tv_set(ctx, "new_grants", list);
+		tv_set_bool(ctx, "has_new_grants", 1);
+	}
 	return rc == 0;
 }
 
@@ -681,8 +693,10 @@ top_center(struct rctx *r, struct tval *ctx)
 		tv_set_str(o, "title", db_col_text(st, 1));
 		tv_date_ja(o, "posted", db_col_text(st, 2));
 	}
-	if (tv_len(list) > 0)
+	if (tv_len(list) > 0) {
 		tv_set(ctx, "center_notices", list);
+		tv_set_bool(ctx, "has_center_notices", 1);
+	}
 	return rc == 0;
 }
 
@@ -710,7 +724,7 @@ top_slot(struct rctx *r, struct tval *ctx)
 		tv_set_str(o, "title", title);
 	if (kind != NULL && strcmp(kind, "embed") == 0) {
 		if (url != NULL && strncmp(url, "https://", 8) == 0)
-			tv_set_str(o, "url", url);
+			tv_set_str(o, "embed", url);
 	} else if (body != NULL && *body != '\0') {
 		if (!md_render(body, &html))
 			goto out;

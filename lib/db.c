@@ -83,8 +83,15 @@ db_open(const char *path, int flags)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 10000);
+	/*
+	 * A build reads the whole database many times over: a page cache
+	 * larger than SQLite's 2 MB default (it only grows as used) and
+	 * memory-mapped reads keep it out of pread().
+	 */
 	if (!pragma(db, "PRAGMA foreign_keys = ON") ||
-	    !pragma(db, "PRAGMA trusted_schema = OFF"))
+	    !pragma(db, "PRAGMA trusted_schema = OFF") ||
+	    !pragma(db, "PRAGMA cache_size = -65536") ||
+	    !pragma(db, "PRAGMA mmap_size = 1073741824"))
 		goto fail;
 	if (!(flags & DB_READONLY) &&
 	    (!pragma(db, "PRAGMA journal_mode = WAL") ||

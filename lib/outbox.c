@@ -303,9 +303,11 @@ u8len(unsigned char c)
  * under the 75-char limit of RFC 2047.
  */
 #define WORD_RAW	36
+#define FROM_RAW	45	/* 72-char word: "From: " + word = 78 */
 
-void
-outbox_encode_words(const char *s, struct buf *out)
+/* Encode s as words of at most raw bytes of UTF-8 each. */
+static void
+encode_words(const char *s, size_t raw, struct buf *out)
 {
 	size_t	 len = strlen(s), i = 0, n, c;
 	int	 first = 1;
@@ -317,7 +319,7 @@ outbox_encode_words(const char *s, struct buf *out)
 			c = u8len((unsigned char)s[i + n]);
 			if (i + n + c > len)
 				c = len - i - n;
-			if (n + c > WORD_RAW)
+			if (n + c > raw)
 				break;
 			n += c;
 		}
@@ -329,6 +331,12 @@ outbox_encode_words(const char *s, struct buf *out)
 		buf_puts(out, "?=");
 		i += n;
 	} while (i < len);
+}
+
+void
+outbox_encode_words(const char *s, struct buf *out)
+{
+	encode_words(s, WORD_RAW, out);
 }
 
 void
@@ -390,7 +398,12 @@ outbox_message(const struct outmsg *m, struct buf *out)
 
 	buf_puts(out, "From: ");
 	if (m->from_name != NULL && m->from_name[0] != '\0') {
-		outbox_encode_words(m->from_name, out);
+		/*
+		 * One word if it fits "From: " in 78 columns: some readers
+		 * (Python's email among them) put a space between the
+		 * words of a display name.
+		 */
+		encode_words(m->from_name, FROM_RAW, out);
 		buf_puts(out, "\r\n ");
 	}
 	buf_printf(out, "<%s>\r\n", m->from);

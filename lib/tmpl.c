@@ -1480,7 +1480,8 @@ load_dir(struct tmpl_set *set, const char *base, const char *rel, int depth)
 		}
 		ents[nents++] = xstrdup(de->d_name);
 	}
-	qsort(ents, nents, sizeof(*ents), cmpstr);
+	if (nents > 0)
+		qsort(ents, nents, sizeof(*ents), cmpstr);
 
 	for (i = 0; i < nents; i++) {
 		buf_reset(&path);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# 350_linkcheck.sh: tests/linkcheck.py proves itself on a small fixture,
+# then checks every internal link of a full demo build of both sites.
+set -uo pipefail
+
+: "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}"
+
+n_fail=0
+ok() { printf 'ok - %s\n' "$1"; }
+nok() { printf 'not ok - %s\n' "$1"; n_fail=$((n_fail + 1)); }
+PY=/usr/bin/python3
+LC=$KENMIN_ROOT/tests/linkcheck.py
+THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
+W=$KENMIN_TMP
+
+# The checker on a fixture: one broken link of each kind it must catch.
+F=$W/fixture
+mkdir -p "$F/a/b" "$F/x"
+printf '<p>x</p>' >"$F/x/index.html"
+printf '<p>b</p>' >"$F/a/b/2.html"
+cat >"$F/index.html" <<'HTML'
+<a href="/x/">dir</a> <a href="/x">dir without slash</a>
+<a href="a/b/2.html#top">relative</a> <a href="/a/b/2.html?q=1">query</a>
+<a href="https://example.jp/none.html">external</a>
+<a href="/cgi-bin/formsvc.cgi/login">cgi</a> <a href="#main">fragment</a>
+<a href="mailto:a@example.jp">mail</a>
+<img src="https://kenmin.example.jp/x/index.html" alt="">
+HTML
+if $PY "$LC" --base https://kenmin.example.jp "$F" >/dev/null 2>&1; then
+	ok "linkcheck passes a sound fixture"
+else
+	nok "linkcheck passes a sound fixture"
+fi
+cat >"$F/a/b/bad.html" <<'HTML'
+<a href="/nothere.html">1</a> <a href="../../missing/">2</a>
+<link rel="stylesheet" href="/assets/none.css">
+<img src="https://kenmin.example.jp/gone.png" alt="">
+<a href="javascript:alert(1)">js</a>
+HTML
+out=$($PY "$LC" --base https://kenmin.example.jp "$F" 2>/dev/null)
+st=$?
+if [ "$st" -eq 1 ] && [ "$(printf '%s\n' "$out" | grep -c '^a/b/bad.html: ')" -eq 5 ]; then
+	ok "linkcheck reports each broken link and exits 1"
+else
+	nok "linkcheck reports each broken link and exits 1"
+	printf '%s\n' "$out" | sed 's/^/#   /'
+fi
+
+# The generated site.
+cat >"$W/k.ini" <<EOF
+[paths]
+database = $W/k.db
+site_dir = $W/site
+git_dir = $W/site.git
+key_dir = $W/keys
+spool_dir = $W/spool
+theme_dir = $THEME
+content_dir = $KENMIN_ROOT/content
+[site]
+base_url = https://kenmin.example.jp
+EOF
+G() { "$KENMIN_GEN" -c "$W/k.ini" --today 2026-11-26 "$@"; }
+if ! G init >/dev/null || ! G demo >/dev/null || ! G build >/dev/null; then
+	nok "demo build"
+	exit 1
+fi
+out=$($PY "$LC" --base https://kenmin.example.jp "$W/site" 2>"$W/lc.err")
+st=$?
+if [ "$st" -eq 0 ]; then
+	ok "every internal link of the demo site resolves ($(cat "$W/lc.err"))"
+else
+	nok "every internal link of the demo site resolves"
+	sed 's/^/#   /' "$W/lc.err"
+	# The distinct missing targets, most linked first.
+	printf '%s\n' "$out" | sed 's/^[^:]*: //' | sort | uniq -c |
+	    sort -rn | head -30 | sed 's/^/#   /'
+fi
+[ "$n_fail" -eq 0 ]
