@@ -30,7 +30,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 LIB_SRCS = lib/util.c lib/buf.c lib/config.c lib/text.c lib/esc.c \
 	   lib/tmpl.c lib/db.c lib/crypto.c lib/totp.c \
-	   lib/outbox.c lib/audit.c
+	   lib/outbox.c lib/audit.c lib/search.c
 GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/demo.c generator/demodata.c generator/site.c generator/history.c \
 	   generator/render.c generator/build.c generator/families.c \
@@ -39,9 +39,11 @@ GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/ak_top.c generator/ak_postings.c generator/ak_members.c generator/ak_other.c \
 	   generator/sn_top.c generator/sn_orgs.c generator/sn_events.c generator/sn_grants.c \
 	   generator/mail.c generator/audit.c generator/staff.c \
-	   generator/assets.c
+	   generator/assets.c generator/search.c
 FSV_SRCS = formsvc/main.c formsvc/request.c formsvc/response.c \
-	   formsvc/sandbox.c formsvc/pages.c formsvc/session.c formsvc/auth.c
+	   formsvc/sandbox.c formsvc/pages.c formsvc/session.c formsvc/auth.c \
+	   formsvc/form.c formsvc/register.c formsvc/spawn.c \
+	   formsvc/search.c
 TEST_SRCS = tests/unit/test_esc.c tests/unit/test_text.c \
 	   tests/unit/test_tmpl.c tests/unit/test_config.c \
 	   tests/unit/test_buf.c tests/unit/test_crypto.c tests/unit/test_db.c \

@@ -10,10 +10,12 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "outbox.h"
 #include "text.h"
 #include "tmpl.h"
 #include "totp.h"
@@ -24,6 +26,7 @@
 #define RECOVERY_CODES	10
 #define RECOVERY_HEX	16	/* hex chars of one recovery code */
 #define RESET_TTL	(30 * 60)	/* seconds a reset link lives */
+#define MASK_KEEP	2		/* code points of a login ID kept in the log */
 
 /*
  * Verified when the login ID is unknown, so that a failure costs the
@@ -44,6 +47,8 @@ enum stmt {
 	STMT_S_LOGIN,
 	STMT_M_FAIL,
 	STMT_S_FAIL,
+	STMT_M_LOCK,
+	STMT_S_LOCK,
 	STMT_M_OK,
 	STMT_S_OK,
 	STMT_M_PW,
@@ -61,6 +66,7 @@ enum stmt {
 	STMT_TOK_ADD,
 	STMT_TOK_GET,
 	STMT_TOK_USE,
+	STMT_S_MFA_OK,
 	STMT__MAX
 };
 
@@ -72,16 +78,22 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_S_LOGIN */
 	"SELECT id, pw_hash, failed_logins, coalesce(locked_until, 0), "
 	"totp_enabled FROM staff WHERE login_key = ?1 AND status = 'active'",
-	/* STMT_M_FAIL */
-	"UPDATE member SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+	/* STMT_M_FAIL: counted inside the transaction, so none is lost */
+	"UPDATE member SET failed_logins = failed_logins + 1 WHERE id = ?1 "
+	"RETURNING failed_logins",
 	/* STMT_S_FAIL */
-	"UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+	"UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = ?1 "
+	"RETURNING failed_logins",
+	/* STMT_M_LOCK */
+	"UPDATE member SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
+	/* STMT_S_LOCK */
+	"UPDATE staff SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
 	/* STMT_M_OK */
 	"UPDATE member SET failed_logins = 0, locked_until = NULL "
 	"WHERE id = ?1",
-	/* STMT_S_OK */
-	"UPDATE staff SET failed_logins = 0, locked_until = NULL, "
-	"last_login_at = ?2 WHERE id = ?1",
+	/* STMT_S_OK: failures are cleared only after the second factor */
+	"UPDATE staff SET locked_until = NULL, last_login_at = ?2 "
+	"WHERE id = ?1",
 	/* STMT_M_PW */
 	"SELECT pw_hash FROM member WHERE id = ?1",
 	/* STMT_S_PW */
@@ -93,8 +105,8 @@ static const char *const sql[STMT__MAX] = {
 	"UPDATE staff SET pw_hash = ?2, failed_logins = 0, locked_until = NULL, "
 	"pw_changed_at = ?3, updated_at = ?3 WHERE id = ?1",
 	/* STMT_S_TOTP */
-	"SELECT totp_enabled, totp_secret_ct, coalesce(totp_last_step, -1) "
-	"FROM staff WHERE id = ?1",
+	"SELECT totp_enabled, totp_secret_ct, coalesce(totp_last_step, -1), "
+	"coalesce(locked_until, 0) FROM staff WHERE id = ?1",
 	/* STMT_S_SECRET */
 	"UPDATE staff SET totp_secret_ct = ?2, updated_at = ?3 WHERE id = ?1 "
 	"AND totp_enabled = 0",
@@ -112,17 +124,20 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_REC_ADD */
 	"INSERT INTO staff_recovery (staff_id, code_hash) VALUES (?1, ?2)",
 	/* STMT_M_RESET */
-	"SELECT id FROM member WHERE login_key = ?1 AND email_verified_at IS "
-	"NOT NULL AND status IN ('active', 'paused')",
+	"SELECT id, email_ct FROM member WHERE login_key = ?1 AND "
+	"email_verified_at IS NOT NULL AND email_ct IS NOT NULL AND "
+	"state <> 'unverified' AND status IN ('active', 'paused')",
 	/* STMT_TOK_ADD */
 	"INSERT INTO token (hash, purpose, subject_kind, subject_id, "
 	"created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	/* STMT_TOK_GET */
-	"SELECT subject_kind, subject_id FROM token WHERE hash = ?1 AND "
+	"SELECT subject_kind, subject_id, purpose FROM token WHERE hash = ?1 AND "
 	"purpose IN ('set_password', 'reset_password') AND used_at IS NULL "
 	"AND expires_at > ?2",
 	/* STMT_TOK_USE */
 	"UPDATE token SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL",
+	/* STMT_S_MFA_OK: both factors passed */
+	"UPDATE staff SET failed_logins = 0 WHERE id = ?1",
 };
 
 /* The value of a valid field of src, or NULL. */
@@ -165,6 +180,114 @@ set_url(struct ctx *ctx, struct tval *v, const char *key, const char *page)
 	buf_free(&b);
 }
 
+/*
+ * Append a login ID masked for the audit log: its first MASK_KEEP code
+ * points (one for a short ID) and "***".  A login ID identifies a
+ * person, so it never enters the log whole (R454).
+ */
+static void
+mask_login(const char *s, struct buf *out)
+{
+	size_t	 i, n, cps, keep;
+
+	if (s == NULL || *s == '\0') {
+		buf_puts(out, "-");
+		return;
+	}
+	for (cps = 0, i = 0; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			cps++;
+	keep = cps > MASK_KEEP + 1 ? MASK_KEEP : 1;
+	for (n = 0, i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == keep)
+			break;
+	}
+	buf_putn(out, s, i);
+	buf_puts(out, "***");
+}
+
+static const char *
+princ_kind(enum principal p)
+{
+	return p == PRINC_STAFF ? "staff" : "member";
+}
+
+/*
+ * Write one audit row for this request: actor, action, target, an
+ * already masked detail and the client address (masked by audit_log).
+ * Must run inside the caller's write transaction.  1 ok, 0 error.
+ */
+static int
+logev(struct ctx *ctx, const char *actor_kind, long long actor_id,
+    const char *action, const char *target_kind, long long target_id,
+    const char *detail)
+{
+	struct audit_ev	 ev;
+
+	if (!sess_keys(ctx))
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.at = ctx->now;
+	ev.actor_kind = actor_kind;
+	ev.actor_id = actor_id;
+	ev.action = action;
+	ev.target_kind = target_kind;
+	ev.target_id = target_id;
+	ev.detail = detail;
+	ev.ip = ctx->req.env.remote != NULL && ctx->req.env.remote[0] != '\0' ?
+	    ctx->req.env.remote : NULL;
+	return audit_log(ctx->db, ctx->keys, &ev);
+}
+
+/* An audit row whose actor is the request's session (or public). */
+static int
+logsess(struct ctx *ctx, const char *action, const char *target_kind,
+    long long target_id, const char *detail)
+{
+	if (ctx->sess == NULL)
+		return logev(ctx, "public", 0, action, target_kind, target_id,
+		    detail);
+	return logev(ctx, princ_kind(ctx->sess->principal), ctx->sess->pid,
+	    action, target_kind, target_id, detail);
+}
+
+/*
+ * Count one failed attempt against the member or staff id (a wrong
+ * password, TOTP code or recovery code) and log it as 'login_failed'
+ * with detail; at lockout_failures the account locks for lockout_min
+ * minutes and a 'lockout' row follows.  Inside the caller's write
+ * transaction.  1 if the account is now locked, 0 if not, -1 on error.
+ */
+static int
+count_failure(struct ctx *ctx, int staff, long long id, const char *detail)
+{
+	const char	*kind = staff ? "staff" : "member";
+	sqlite3_stmt	*st;
+	long long	 failed;
+
+	if ((st = db_prep(ctx->db, sql[staff ? STMT_S_FAIL : STMT_M_FAIL])) ==
+	    NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if (db_row(ctx->db, st) != 1)
+		return -1;
+	failed = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!logsess(ctx, "login_failed", kind, id, detail))
+		return -1;
+	if (failed < ctx->cfg->lockout_failures)
+		return 0;
+	if ((st = db_prep(ctx->db, sql[staff ? STMT_S_LOCK : STMT_M_LOCK])) ==
+	    NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, ctx->now + 60LL * ctx->cfg->lockout_min);
+	if (!db_run(ctx->db, st) ||
+	    !logsess(ctx, "lockout", kind, id, detail))
+		return -1;
+	return 1;
+}
+
 static int
 show_login(struct ctx *ctx, int staff, const char *error, const char *next)
 {
@@ -184,9 +307,12 @@ show_login(struct ctx *ctx, int staff, const char *error, const char *next)
 
 /*
  * Check login_id and password against the member or staff table with
- * the lockout rules; the same work is done for an unknown ID.  Returns
- * 1 and sets *id (and *totp for staff) on success, 0 on a failed login,
- * -1 on a database error.
+ * the lockout rules; the same work is done for an unknown ID.  The
+ * password is verified before the write transaction begins; then the
+ * outcome is recorded (failure count, lockout, audit rows).  Returns 1
+ * and sets *id (and *totp for staff) on success, 0 on a failed login,
+ * -1 on a database error.  On 1 and 0 the write transaction is still
+ * open: the caller adds its changes and commits.
  */
 static int
 check_login(struct ctx *ctx, int staff, const char *login,
@@ -194,13 +320,15 @@ check_login(struct ctx *ctx, int staff, const char *login,
 {
 	char		 hash[PW_HASH_MAX];
 	char		*key = NULL;
+	struct buf	 d;
 	sqlite3_stmt	*st;
-	long long	 failed = 0, locked = 0;
-	int		 r, found = 0, ok, rc = -1;
+	long long	 locked = 0;
+	int		 r, found = 0, ok, began = 0, rc = -1;
 
 	hash[0] = '\0';
 	*id = 0;
 	*totp = 0;
+	buf_init(&d, 512);
 	if (login != NULL && (key = text_normalize(login)) != NULL) {
 		if ((st = db_prep(ctx->db, sql[staff ? STMT_S_LOGIN :
 		    STMT_M_LOGIN])) == NULL)
@@ -212,7 +340,6 @@ check_login(struct ctx *ctx, int staff, const char *login,
 			found = 1;
 			*id = sqlite3_column_int64(st, 0);
 			snprintf(hash, sizeof(hash), "%s", db_col_text(st, 1));
-			failed = sqlite3_column_int64(st, 2);
 			locked = sqlite3_column_int64(st, 3);
 			*totp = sqlite3_column_int(st, 4);
 			sqlite3_reset(st);
@@ -221,44 +348,49 @@ check_login(struct ctx *ctx, int staff, const char *login,
 	ok = crypto_pw_verify(found && hash[0] != '\0' ? hash : dummy_hash,
 	    pw != NULL ? pw : "");
 	sodium_memzero(hash, sizeof(hash));
+	buf_puts(&d, "login_id=");
+	mask_login(login, &d);
+	if (!sess_keys(ctx) || !db_begin(ctx->db))
+		goto out;
+	began = 1;
 	if (!found) {
+		buf_puts(&d, "; unknown or not allowed");
+		if (!logsess(ctx, "login_failed", NULL, 0, buf_str(&d)))
+			goto out;
 		rc = 0;
-		goto out;
-	}
-	if (locked > ctx->now) {
+	} else if (locked > ctx->now) {
 		/* Locked: even the right password fails; nothing counts. */
+		buf_puts(&d, "; locked");
+		if (!logsess(ctx, "login_failed", staff ? "staff" : "member",
+		    *id, buf_str(&d)))
+			goto out;
 		rc = 0;
-		goto out;
-	}
-	if (!ok) {
-		failed++;
-		st = db_prep(ctx->db, sql[staff ? STMT_S_FAIL : STMT_M_FAIL]);
+	} else if (!ok) {
+		buf_puts(&d, "; wrong password");
+		if (count_failure(ctx, staff, *id, buf_str(&d)) < 0)
+			goto out;
+		rc = 0;
+	} else {
+		st = db_prep(ctx->db, sql[staff ? STMT_S_OK : STMT_M_OK]);
 		if (st == NULL)
 			goto out;
 		db_bind_int(st, 1, *id);
-		if (failed >= ctx->cfg->lockout_failures) {
-			db_bind_int(st, 2, 0);
-			db_bind_int(st, 3, ctx->now + 60LL * ctx->cfg->lockout_min);
-			/* TODO(audit): audit_log "lockout" once lib/audit.h exists. */
-		} else {
-			db_bind_int(st, 2, failed);
-			db_bind_text(st, 3, NULL);
-		}
+		if (staff)
+			db_bind_int(st, 2, ctx->now);
 		if (!db_run(ctx->db, st))
 			goto out;
-		rc = 0;
-		goto out;
+		if (staff)
+			buf_puts(&d, "; password ok, second factor next");
+		if (!logev(ctx, staff ? "staff" : "member", *id, "login",
+		    staff ? "staff" : "member", *id, buf_str(&d)))
+			goto out;
+		rc = 1;
 	}
-	if ((st = db_prep(ctx->db, sql[staff ? STMT_S_OK : STMT_M_OK])) == NULL)
-		goto out;
-	db_bind_int(st, 1, *id);
-	if (staff)
-		db_bind_int(st, 2, ctx->now);
-	if (!db_run(ctx->db, st))
-		goto out;
-	rc = 1;
 out:
+	if (rc < 0 && began)
+		db_rollback(ctx->db);
 	free(key);
+	buf_free(&d);
 	return rc;
 }
 
@@ -281,12 +413,18 @@ login(struct ctx *ctx, int staff)
 	if (r < 0)
 		return 0;
 	if (r == 0) {
-		/* TODO(audit): audit_log "login_failed" (ID masked). */
+		if (!db_commit(ctx->db)) {
+			db_rollback(ctx->db);
+			return 0;
+		}
 		return show_login(ctx, staff, login_failed, next);
 	}
-	/* TODO(audit): audit_log "login" for the member or staff id. */
-	if (!sess_start(ctx, staff ? PRINC_STAFF : PRINC_MEMBER, id, 0))
+	/* The session is made in the transaction that logged the login. */
+	if (!sess_start(ctx, staff ? PRINC_STAFF : PRINC_MEMBER, id, 0) ||
+	    !db_commit(ctx->db)) {
+		db_rollback(ctx->db);
 		return 0;
+	}
 	if (staff)
 		return resp_redirect(&ctx->resp, ctx->cfg,
 		    totp ? "/admin/totp" : "/admin/totp/enrol");
@@ -328,11 +466,12 @@ pre_mfa(struct ctx *ctx)
 
 /*
  * Read the staff member's TOTP state: enabled, the secret (opened into
- * secret, *secretsz 0 if none) and the last used step.  1 ok, 0 error.
+ * secret, *secretsz 0 if none), the last used step and the end of a
+ * lockout (0 if none).  1 ok, 0 error.
  */
 static int
 totp_state(struct ctx *ctx, int *enabled, unsigned char *secret,
-    size_t *secretsz, long long *last)
+    size_t *secretsz, long long *last, long long *locked)
 {
 	struct buf	 pt;
 	sqlite3_stmt	*st;
@@ -347,6 +486,7 @@ totp_state(struct ctx *ctx, int *enabled, unsigned char *secret,
 		goto out;
 	*enabled = sqlite3_column_int(st, 0);
 	*last = sqlite3_column_int64(st, 2);
+	*locked = sqlite3_column_int64(st, 3);
 	if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
 		if (!sess_keys(ctx) || !crypto_open(ctx->keys, "staff",
 		    "totp_secret_ct", ctx->sess->pid,
@@ -396,24 +536,45 @@ show_totp(struct ctx *ctx, const char *error)
 	return show(ctx, ta, v, "totp", "確認コードの入力");
 }
 
-/* /admin/totp: the second step, by TOTP code or recovery code. */
+/*
+ * The staff account locked while its session waited for the second
+ * step: end the session (inside the caller's transaction, if any) and
+ * answer with the login page's failure message.
+ */
+static int
+locked_out(struct ctx *ctx)
+{
+	if (!sess_end(ctx))
+		return 0;
+	return show_login(ctx, 1, login_failed, NULL);
+}
+
+/*
+ * /admin/totp: the second step, by TOTP code or recovery code.  A wrong
+ * code counts towards the lockout like a wrong password; when the
+ * account locks, the half-made session ends.
+ */
 int
 auth_totp(struct ctx *ctx)
 {
 	unsigned char	 secret[TOTP_SECRET_SZ], h[32];
 	char		 code[48];
-	const char	*in;
+	const char	*in, *action = NULL;
 	sqlite3_stmt	*st;
-	long long	 last;
+	long long	 last, locked = 0;
 	int64_t		 step;
 	size_t		 secretsz;
-	int		 enabled = 0, ok = 0, rc = 0;
+	int		 enabled = 0, ok = 0, began = 0, r, rc = 0;
 
 	if (!pre_mfa(ctx))
 		return 1;
 	if (!sess_db(ctx) || !totp_state(ctx, &enabled, secret, &secretsz,
-	    &last))
+	    &last, &locked))
 		goto out;
+	if (locked > ctx->now) {
+		rc = locked_out(ctx);
+		goto out;
+	}
 	if (!enabled || secretsz == 0) {
 		rc = resp_redirect(&ctx->resp, ctx->cfg, "/admin/totp/enrol");
 		goto out;
@@ -424,6 +585,9 @@ auth_totp(struct ctx *ctx)
 	}
 	in = field(ctx, KSRC_BODY, KEY_CODE);
 	clean_code(in != NULL ? in : "", code, sizeof(code));
+	if (!sess_keys(ctx) || !db_begin(ctx->db))
+		goto out;
+	began = 1;
 	if (strlen(code) == TOTP_DIGITS) {
 		if (totp_verify(secret, secretsz, code, ctx->now, last,
 		    &step)) {
@@ -435,6 +599,7 @@ auth_totp(struct ctx *ctx)
 			if (!db_run(ctx->db, st))
 				goto out;
 			ok = db_changes(ctx->db) == 1;
+			action = "login_mfa";
 		}
 	} else if (strlen(code) == RECOVERY_HEX) {
 		sess_sha256(code, h);
@@ -446,16 +611,39 @@ auth_totp(struct ctx *ctx)
 		if (!db_run(ctx->db, st))
 			goto out;
 		ok = db_changes(ctx->db) == 1;
+		action = "recovery_code_used";
 	}
 	if (!ok) {
+		r = count_failure(ctx, 1, ctx->sess->pid, "second factor: "
+		    "wrong, replayed or used code");
+		if (r < 0)
+			goto out;
+		if (r == 1) {
+			if (!sess_end(ctx) || !db_commit(ctx->db))
+				goto out;
+			began = 0;
+			rc = show_login(ctx, 1, login_failed, NULL);
+			goto out;
+		}
+		if (!db_commit(ctx->db))
+			goto out;
+		began = 0;
 		rc = show_totp(ctx, "確認コードが正しくないか、"
 		    "すでに使われています。");
 		goto out;
 	}
-	if (!sess_set_mfa(ctx))
+	if ((st = db_prep(ctx->db, sql[STMT_S_MFA_OK])) == NULL)
 		goto out;
+	db_bind_int(st, 1, ctx->sess->pid);
+	if (!db_run(ctx->db, st) || !sess_set_mfa(ctx) ||
+	    !logsess(ctx, action, "staff", ctx->sess->pid, NULL) ||
+	    !db_commit(ctx->db))
+		goto out;
+	began = 0;
 	rc = resp_redirect(&ctx->resp, ctx->cfg, "/admin/");
 out:
+	if (began)
+		db_rollback(ctx->db);
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(code, sizeof(code));
 	return rc;
@@ -518,7 +706,7 @@ auth_totp_enrol(struct ctx *ctx)
 	struct tarena	*ta = NULL;
 	struct tval	*v, *codes, *list;
 	sqlite3_stmt	*st;
-	long long	 last;
+	long long	 last, locked = 0;
 	int64_t		 step;
 	size_t		 secretsz;
 	int		 enabled = 0, rc = 0;
@@ -527,8 +715,12 @@ auth_totp_enrol(struct ctx *ctx)
 		return 1;
 	buf_init(&ct, 1024);
 	if (!sess_db(ctx) || !totp_state(ctx, &enabled, secret, &secretsz,
-	    &last))
+	    &last, &locked))
 		goto out;
+	if (locked > ctx->now) {
+		rc = locked_out(ctx);
+		goto out;
+	}
 	if (enabled) {
 		rc = resp_redirect(&ctx->resp, ctx->cfg, "/admin/totp");
 		goto out;
@@ -561,6 +753,11 @@ auth_totp_enrol(struct ctx *ctx)
 				goto out;
 			if (!enable_totp(ctx, step) ||
 			    !new_recovery(ctx, list) || !sess_set_mfa(ctx) ||
+			    (st = db_prep(ctx->db, sql[STMT_S_MFA_OK])) ==
+			    NULL || (db_bind_int(st, 1, ctx->sess->pid),
+			    !db_run(ctx->db, st)) ||
+			    !logsess(ctx, "totp_enrol", "staff",
+			    ctx->sess->pid, NULL) ||
 			    !db_commit(ctx->db)) {
 				db_rollback(ctx->db);
 				goto out;
@@ -592,10 +789,15 @@ auth_logout(struct ctx *ctx)
 	struct tarena	*ta;
 	struct tval	*v;
 
-	if (ctx->req.env.method == METHOD_POST) {
-		/* TODO(audit): audit_log "logout" before the session goes. */
-		if (ctx->sess != NULL && !sess_end(ctx))
+	if (ctx->req.env.method == METHOD_POST && ctx->sess != NULL) {
+		if (!sess_db(ctx) || !db_begin(ctx->db))
 			return 0;
+		if (!logsess(ctx, "logout", princ_kind(ctx->sess->principal),
+		    ctx->sess->pid, NULL) || !sess_end(ctx) ||
+		    !db_commit(ctx->db)) {
+			db_rollback(ctx->db);
+			return 0;
+		}
 	}
 	ta = tarena_new();
 	v = page_vars(ctx, ta);
@@ -680,9 +882,19 @@ auth_password(struct ctx *ctx)
 		    cur != NULL ? cur : ""))
 			err = "現在のパスワードが正しくありません。";
 		else if ((err = new_password(ctx)) == NULL) {
-			if (!store_password(ctx, ctx->sess->principal,
-			    ctx->sess->pid, field(ctx, KSRC_BODY, KEY_NEWPW)))
+			/* The other sessions of the account end with it. */
+			if (!sess_keys(ctx) || !db_begin(ctx->db))
 				goto fail;
+			if (!store_password(ctx, ctx->sess->principal,
+			    ctx->sess->pid, field(ctx, KSRC_BODY, KEY_NEWPW)) ||
+			    !sess_end_others(ctx, ctx->sess->principal,
+			    ctx->sess->pid, 1) ||
+			    !logsess(ctx, "password_change",
+			    princ_kind(ctx->sess->principal), ctx->sess->pid,
+			    NULL) || !db_commit(ctx->db)) {
+				db_rollback(ctx->db);
+				goto fail;
+			}
 			done = 1;
 		}
 		sodium_memzero(hash, sizeof(hash));
@@ -721,8 +933,69 @@ new_token(struct ctx *ctx, const char *purpose, const char *kind,
 }
 
 /*
+ * Queue the reset mail with the link for tok to the member's address
+ * (opened from email_ct); inside the caller's transaction.  The mail
+ * carries the link only, never a password (R445, R449).  1 ok.
+ */
+static int
+queue_reset_mail(struct ctx *ctx, long long id, const void *ct,
+    size_t ctsz, const char *tok)
+{
+	struct buf	 to, url, body;
+	struct mail	 m;
+	size_t		 n;
+	int		 rc = 0;
+
+	buf_init(&to, OUTBOX_ADDR_MAX + 1);
+	buf_init(&url, OUTBOX_URL_MAX);
+	buf_init(&body, 8192);
+	if (!crypto_open(ctx->keys, "member", "email_ct", id, ct, ctsz, &to)) {
+		kerr("member %lld: email_ct does not open", id);
+		goto out;
+	}
+	buf_puts(&url, ctx->cfg->base_url);
+	n = strlen(ctx->cfg->cgi_path);
+	while (n > 0 && ctx->cfg->cgi_path[n - 1] == '/')
+		n--;
+	buf_putn(&url, ctx->cfg->cgi_path, n);
+	buf_puts(&url, "/setpw?t=");
+	buf_puts(&url, tok);
+	buf_puts(&body,
+	    "あいかさねっとのパスワード再設定のお申し込みを受け付けました。\n"
+	    "\n"
+	    "次のURLを開き、新しいパスワードを設定してください。\n"
+	    "このURLの有効期限は発行から30分間で、一度だけ使えます。\n"
+	    "\n");
+	buf_puts(&body, buf_str(&url));
+	buf_puts(&body, "\n\n"
+	    "お心当たりのない場合は、このメールを破棄してください。"
+	    "パスワードは変更されません。\n"
+	    "このメールは送信専用のアドレスから送っています。\n"
+	    "\n"
+	    "やまぐち県民活動支援センター\n");
+	if (!buf_ok(&to) || !buf_ok(&url) || !buf_ok(&body))
+		goto out;
+	memset(&m, 0, sizeof(m));
+	m.template = "password_reset";
+	m.to = buf_str(&to);
+	m.subject = "【あいかさねっと】パスワード再設定のご案内";
+	m.body = buf_str(&body);
+	rc = outbox_enqueue(ctx->db, ctx->keys, &m, NULL);
+out:
+	sodium_memzero(url.p, url.len);
+	sodium_memzero(body.p, body.len);
+	buf_free(&to);
+	buf_free(&url);
+	buf_free(&body);
+	return rc;
+}
+
+/*
  * /reset: a member asks for a reset link by login ID.  The answer is
  * the same whether or not the ID exists or has a verified address.
+ * For an account that has one, the token, the mail and the audit row
+ * are written in one transaction, then `kenmin-gen mail` is started
+ * detached; if that fails, cron's run sends it within a minute.
  */
 int
 auth_reset(struct ctx *ctx)
@@ -730,42 +1003,59 @@ auth_reset(struct ctx *ctx)
 	char		 tok[SESS_HEX + 1];
 	char		*key = NULL;
 	const char	*login;
+	struct buf	 d;
 	struct tarena	*ta;
 	struct tval	*v;
 	sqlite3_stmt	*st;
-	long long	 id;
-	int		 r, rc = 0;
+	long long	 id = 0;
+	int		 r, began = 0, rc = 0;
 
+	tok[0] = '\0';
+	buf_init(&d, 256);
 	if (ctx->req.env.method == METHOD_POST &&
 	    (login = field(ctx, KSRC_BODY, KEY_LOGIN_ID)) != NULL &&
 	    (key = text_normalize(login)) != NULL) {
-		if (!sess_db(ctx) ||
-		    (st = db_prep(ctx->db, sql[STMT_M_RESET])) == NULL)
+		if (!sess_db(ctx) || !sess_keys(ctx) || !db_begin(ctx->db))
+			goto out;
+		began = 1;
+		if ((st = db_prep(ctx->db, sql[STMT_M_RESET])) == NULL)
 			goto out;
 		db_bind_text(st, 1, key);
 		if ((r = db_row(ctx->db, st)) < 0)
 			goto out;
+		buf_puts(&d, "login_id=");
+		mask_login(login, &d);
 		if (r > 0) {
 			id = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
 			if (!new_token(ctx, "reset_password", "member", id,
-			    RESET_TTL, tok))
+			    RESET_TTL, tok) ||
+			    !queue_reset_mail(ctx, id,
+			    sqlite3_column_blob(st, 1),
+			    (size_t)sqlite3_column_bytes(st, 1), tok)) {
+				sqlite3_reset(st);
 				goto out;
-			/*
-			 * TODO(mail): queue the link base_url + cgi_path +
-			 * "/setpw?t=" + tok with outbox_enqueue() (lib/outbox.h),
-			 * to the member's address opened from email_ct, in the
-			 * same transaction as the token.
-			 */
-			sodium_memzero(tok, sizeof(tok));
-		}
+			}
+			sqlite3_reset(st);
+			buf_puts(&d, "; link mailed");
+		} else
+			buf_puts(&d, "; no account with a verified address");
+		if (!logsess(ctx, "password_reset_request", id > 0 ?
+		    "member" : NULL, id, buf_str(&d)) || !db_commit(ctx->db))
+			goto out;
+		began = 0;
+		if (id > 0)
+			spawn_gen(ctx->cfg, "mail");
 	}
 	ta = tarena_new();
 	v = page_vars(ctx, ta);
 	tv_set_bool(v, "done", ctx->req.env.method == METHOD_POST);
 	rc = show(ctx, ta, v, "reset", "パスワードの再設定");
 out:
+	if (began)
+		db_rollback(ctx->db);
+	sodium_memzero(tok, sizeof(tok));
 	free(key);
+	buf_free(&d);
 	return rc;
 }
 
@@ -775,7 +1065,7 @@ out:
  */
 static int
 token_get(struct ctx *ctx, const char *tok, enum principal *p,
-    long long *id)
+    long long *id, int *reset)
 {
 	unsigned char	 h[32];
 	sqlite3_stmt	*st;
@@ -791,13 +1081,16 @@ token_get(struct ctx *ctx, const char *tok, enum principal *p,
 	*p = strcmp(db_col_text(st, 0), "staff") == 0 ? PRINC_STAFF :
 	    PRINC_MEMBER;
 	*id = sqlite3_column_int64(st, 1);
+	*reset = strcmp(db_col_text(st, 2), "reset_password") == 0;
 	sqlite3_reset(st);
 	return 1;
 }
 
 /*
  * /setpw?t=TOKEN: set a password from the staff set-password link or a
- * member's reset link.  The token is consumed only on success.
+ * member's reset link.  The token is consumed only on success; every
+ * session of the account ends (R442) and an audit row is written, all
+ * in one transaction.
  */
 int
 auth_setpw(struct ctx *ctx)
@@ -809,13 +1102,13 @@ auth_setpw(struct ctx *ctx)
 	sqlite3_stmt	*st;
 	enum principal	 p = PRINC_NONE;
 	long long	 id = 0;
-	int		 post, r = 0, done = 0;
+	int		 post, r = 0, done = 0, reset = 0;
 
 	post = ctx->req.env.method == METHOD_POST;
 	tok = field(ctx, post ? KSRC_BODY : KSRC_QUERY, KEY_TOKEN);
 	if (!sess_db(ctx))
 		return 0;
-	if (tok != NULL && (r = token_get(ctx, tok, &p, &id)) < 0)
+	if (tok != NULL && (r = token_get(ctx, tok, &p, &id, &reset)) < 0)
 		return 0;
 	ta = tarena_new();
 	v = page_vars(ctx, ta);
@@ -825,7 +1118,7 @@ auth_setpw(struct ctx *ctx)
 		    "もう一度手続きをしてください。";
 	else if (post && (err = new_password(ctx)) == NULL) {
 		sess_sha256(tok, h);
-		if (!db_begin(ctx->db))
+		if (!sess_keys(ctx) || !db_begin(ctx->db))
 			goto fail;
 		if ((st = db_prep(ctx->db, sql[STMT_TOK_USE])) == NULL ||
 		    (db_bind_blob(st, 1, h, sizeof(h)),
@@ -833,6 +1126,9 @@ auth_setpw(struct ctx *ctx)
 		    db_changes(ctx->db) != 1 ||
 		    !store_password(ctx, p, id,
 		    field(ctx, KSRC_BODY, KEY_NEWPW)) ||
+		    !sess_end_others(ctx, p, id, 0) ||
+		    !logsess(ctx, reset ? "password_reset" : "password_set",
+		    princ_kind(p), id, NULL) ||
 		    !db_commit(ctx->db)) {
 			db_rollback(ctx->db);
 			goto fail;

@@ -229,6 +229,9 @@ enum page {
 	PAGE_MYPAGE,
 	PAGE_ADMIN,
 	PAGE_ADMIN_STAFF,
+	PAGE_AK_REGISTER,	/* register.c: あいかさねっと sign-up */
+	PAGE_AK_VERIFY,
+	PAGE_SEARCH,		/* search.c: the no-JS search */
 #ifdef KENMIN_TEST
 	PAGE_TEST_ECHO,
 	PAGE_TEST_HEADER,
@@ -251,6 +254,41 @@ enum key {
 	KEY_CODE,		/* TOTP or recovery code */
 	KEY_TOKEN,		/* t=: single-use link token */
 	KEY_NEXT,		/* where to go after login */
+	KEY_F_STEP,		/* form.c: which step a form POST is */
+	KEY_F_IDEM,		/* idempotency key of a form's submit */
+	KEY_F_PWSEAL,		/* password carried sealed past the confirm page */
+	KEY_R_TYPE,		/* register.c: individual | group | company */
+	KEY_R_PASSWORD,
+	KEY_R_PASSWORD2,
+	KEY_R_NAME,
+	KEY_R_KANA,
+	KEY_R_GCLASS,
+	KEY_R_CCAT,
+	KEY_R_ORG,
+	KEY_R_ORGKANA,
+	KEY_R_REP,
+	KEY_R_REPAGREE,
+	KEY_R_TITLE,
+	KEY_R_PREF,
+	KEY_R_MUNI,
+	KEY_R_TEL,
+	KEY_R_EMAIL,
+	KEY_R_EMAIL2,
+	KEY_R_GENDER,
+	KEY_R_BIRTH,
+	KEY_R_BIRTHAGREE,
+	KEY_R_ROLES,
+	KEY_R_REQS,
+	KEY_S_Q,		/* search.c: the words */
+	KEY_S_TYPE,
+	KEY_S_SITE,
+	KEY_S_MT,
+	KEY_S_AREA,
+	KEY_S_FIELD,
+	KEY_S_PROBONO,
+	KEY_S_GAREA,
+	KEY_S_OPEN,
+	KEY_S_PAGE,
 #ifdef KENMIN_TEST
 	KEY_T_NAME,
 	KEY_T_NUM,
@@ -340,6 +378,8 @@ int	 sess_keys(struct ctx *);
 int	 sess_load(struct ctx *);
 int	 sess_start(struct ctx *, enum principal, long long id, int mfa_ok);
 int	 sess_end(struct ctx *);
+int	 sess_end_others(struct ctx *, enum principal, long long id,
+	    int keep_own);
 int	 sess_set_mfa(struct ctx *);
 int	 sess_csrf_ok(struct ctx *);
 const char *sess_csrf(struct ctx *);
@@ -358,5 +398,118 @@ int	 auth_setpw(struct ctx *);
 int	 auth_mypage(struct ctx *);
 int	 auth_admin(struct ctx *);
 int	 auth_admin_staff(struct ctx *);
+
+/* search.c */
+int	 search_page(struct ctx *);
+
+/* ---- forms (form.c): one mechanism for every form of the service ---- */
+
+/* What kind of control a field is. */
+enum fkind {
+	FK_TEXT,
+	FK_TEXTAREA,
+	FK_SELECT,
+	FK_RADIO,
+	FK_CHECKS,		/* checkbox group: any number of values */
+	FK_DATE,		/* YYYY-MM-DD */
+	FK_EMAIL,
+	FK_TEL,
+	FK_ZIP,
+	FK_PASSWORD,		/* never echoed back */
+	FK_AGREE,		/* one required box 「上記に同意する」 */
+	FK__MAX
+};
+
+/* Where a choice field's options come from. */
+enum fopts {
+	FO_NONE,
+	FO_STATIC,		/* ffield.opts */
+	FO_PREF,		/* m_prefecture, 「—」 left out */
+	FO_MUNI,		/* m_municipality: 19 + 山口県外 */
+	FO_GROUP_CLASS,		/* m_group_class, NPO法人 included */
+	FO_COMPANY_CAT,		/* m_company_category */
+	FO_REQ_AIKASA,		/* m_requirement of あいかさねっと */
+	FO__MAX
+};
+
+struct fopt {
+	const char	*value;
+	const char	*label;
+};
+
+struct form;
+
+/*
+ * One field of a form's static table.  A field is shown (and read and
+ * validated) when shown is NULL or returns 1; required applies only to
+ * shown fields.  min and max bound the length in code points (0: none).
+ * check, if set, runs after the generic rules passed and reports with
+ * form_error().  opts (FO_STATIC) ends with { NULL, NULL }.  notice is
+ * a paragraph shown above the control (the minors' notice).  Several
+ * entries may share a key when at most one of them is shown.
+ */
+struct ffield {
+	enum key	 key;
+	const char	*label;
+	enum fkind	 kind;
+	int		 required;
+	int		(*shown)(const struct form *);
+	void		(*check)(struct form *, size_t idx);
+	long long	 min;
+	long long	 max;
+	const char	*hint;
+	const char	*notice;
+	enum fopts	 optsrc;
+	const struct fopt *opts;
+	const char	*autocomplete;
+};
+
+/* The state of one field in one request (owned by the form). */
+struct fvalue {
+	char		**vals;		/* every value sent; [0] for single */
+	size_t		 valsz;
+	char		*err;		/* message beside the field, or NULL */
+	struct fopt	*opts;		/* options loaded for this request */
+	size_t		 optsz;
+};
+
+struct form {
+	struct ctx		*ctx;
+	const struct ffield	*fields;
+	size_t			 fieldsz;
+	struct fvalue		*v;		/* [fieldsz] */
+	size_t			 nerr;
+	const void		*arg;		/* the flow's own data */
+};
+
+int	 form_init(struct form *, struct ctx *, const struct ffield *,
+	    size_t, const void *arg);
+void	 form_free(struct form *);
+void	 form_read(struct form *);
+int	 form_validate(struct form *);
+void	 form_error(struct form *, size_t idx, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 form_shown(const struct form *, size_t idx);
+size_t	 form_find(const struct form *, enum key);
+const char *form_val(const struct form *, enum key);
+void	 form_set(struct form *, enum key, const char *);
+int	 form_has(const struct form *, enum key, const char *value);
+const char *form_label(const struct form *, size_t idx, const char *value);
+void	 form_vars(struct form *, struct tarena *, struct tval *, int errors);
+void	 form_confirm_vars(struct form *, struct tarena *, struct tval *);
+void	 form_hidden_vars(struct form *, struct tarena *, struct tval *);
+int	 form_seal_pw(struct ctx *, const char *pw, struct buf *hex);
+char	*form_open_pw(struct ctx *, const char *hex);
+int	 form_idem_get(struct ctx *, const char *key, struct buf *result);
+int	 form_idem_put(struct ctx *, const char *key, const char *result);
+void	 form_url(const struct ctx *, struct tval *, const char *var,
+	    const char *path);
+
+/* register.c */
+int	 reg_register(struct ctx *);
+int	 reg_verify(struct ctx *);
+
+/* spawn.c */
+int	 spawn_gen(const struct config *, const char *command);
 
 #endif

@@ -46,6 +46,42 @@ const struct kkey keys[KEY__MAX] = {
 	{ "code", kvalid_string, 1, 40 },		/* KEY_CODE */
 	{ "t", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_TOKEN */
 	{ "next", kvalid_string, 1, 1000 },		/* KEY_NEXT */
+	/* Form fields: loose here, validated by form.c with messages. */
+	{ "step", kvalid_string, 1, 16 },		/* KEY_F_STEP */
+	{ "idem", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_F_IDEM */
+	{ "pwseal", kvalid_token, 32, 4096 },		/* KEY_F_PWSEAL */
+	{ "mtype", kvalid_string, 1, 16 },		/* KEY_R_TYPE */
+	{ "password", kvalid_string, 0, 1000 },	/* KEY_R_PASSWORD */
+	{ "password2", kvalid_string, 0, 1000 },	/* KEY_R_PASSWORD2 */
+	{ "fullname", kvalid_string, 0, 1000 },	/* KEY_R_NAME */
+	{ "fullkana", kvalid_string, 0, 1000 },	/* KEY_R_KANA */
+	{ "gclass", kvalid_string, 0, 1000 },		/* KEY_R_GCLASS */
+	{ "ccat", kvalid_string, 0, 1000 },		/* KEY_R_CCAT */
+	{ "org_name", kvalid_string, 0, 1000 },	/* KEY_R_ORG */
+	{ "org_kana", kvalid_string, 0, 1000 },	/* KEY_R_ORGKANA */
+	{ "rep_name", kvalid_string, 0, 1000 },	/* KEY_R_REP */
+	{ "rep_agree", kvalid_string, 0, 1000 },	/* KEY_R_REPAGREE */
+	{ "rep_title", kvalid_string, 0, 1000 },	/* KEY_R_TITLE */
+	{ "pref", kvalid_string, 0, 1000 },		/* KEY_R_PREF */
+	{ "muni", kvalid_string, 0, 1000 },		/* KEY_R_MUNI */
+	{ "tel", kvalid_string, 0, 1000 },		/* KEY_R_TEL */
+	{ "email", kvalid_string, 0, 1000 },		/* KEY_R_EMAIL */
+	{ "email2", kvalid_string, 0, 1000 },		/* KEY_R_EMAIL2 */
+	{ "gender", kvalid_string, 0, 1000 },		/* KEY_R_GENDER */
+	{ "birth", kvalid_string, 0, 1000 },		/* KEY_R_BIRTH */
+	{ "birth_agree", kvalid_string, 0, 1000 },	/* KEY_R_BIRTHAGREE */
+	{ "roles", kvalid_string, 0, 1000 },		/* KEY_R_ROLES */
+	{ "reqs", kvalid_string, 0, 1000 },		/* KEY_R_REQS */
+	{ "q", kvalid_string, 0, 100 },			/* KEY_S_Q */
+	{ "type", kvalid_string, 1, 16 },		/* KEY_S_TYPE */
+	{ "site", kvalid_string, 1, 16 },		/* KEY_S_SITE */
+	{ "mt", kvalid_string, 1, 16 },		/* KEY_S_MT */
+	{ "area", kvalid_int, 1, 999 },		/* KEY_S_AREA */
+	{ "field", kvalid_int, 1, 999 },		/* KEY_S_FIELD */
+	{ "probono", kvalid_int, 1, 999 },		/* KEY_S_PROBONO */
+	{ "garea", kvalid_int, 1, 999 },		/* KEY_S_GAREA */
+	{ "open", kvalid_bool, 0, 0 },			/* KEY_S_OPEN */
+	{ "page", kvalid_int, 1, 1000 },		/* KEY_S_PAGE */
 #ifdef KENMIN_TEST
 	{ "name", kvalid_string, 1, 40 },		/* KEY_T_NAME */
 	{ "num", kvalid_int, 1, 100 },			/* KEY_T_NUM */
@@ -61,6 +97,9 @@ const struct kkey keys[KEY__MAX] = {
 };
 
 static const enum key keys_none[] = { KEY__MAX };
+static const enum key keys_search[] = { KEY_S_Q, KEY_S_TYPE, KEY_S_SITE,
+    KEY_S_MT, KEY_S_AREA, KEY_S_FIELD, KEY_S_PROBONO, KEY_S_GAREA,
+    KEY_S_OPEN, KEY_S_PAGE, KEY__MAX };
 static const enum key keys_login[] = { KEY_LOGIN_ID, KEY_PASSWORD, KEY_NEXT,
     KEY__MAX };
 static const enum key keys_code[] = { KEY_CODE, KEY__MAX };
@@ -69,6 +108,13 @@ static const enum key keys_pwchange[] = { KEY_PASSWORD, KEY_NEWPW,
 static const enum key keys_reset[] = { KEY_LOGIN_ID, KEY__MAX };
 static const enum key keys_setpw[] = { KEY_TOKEN, KEY_NEWPW, KEY_NEWPW2,
     KEY__MAX };
+static const enum key keys_register[] = { KEY_F_STEP, KEY_F_IDEM,
+    KEY_F_PWSEAL, KEY_R_TYPE, KEY_LOGIN_ID, KEY_R_PASSWORD, KEY_R_PASSWORD2,
+    KEY_R_NAME, KEY_R_KANA, KEY_R_GCLASS, KEY_R_CCAT, KEY_R_ORG,
+    KEY_R_ORGKANA, KEY_R_REP, KEY_R_REPAGREE, KEY_R_TITLE, KEY_R_PREF,
+    KEY_R_MUNI, KEY_R_TEL, KEY_R_EMAIL, KEY_R_EMAIL2, KEY_R_GENDER,
+    KEY_R_BIRTH, KEY_R_BIRTHAGREE, KEY_R_ROLES, KEY_R_REQS, KEY__MAX };
+static const enum key keys_verify[] = { KEY_TOKEN, KEY__MAX };
 #ifdef KENMIN_TEST
 static const enum key keys_echo[] = { KEY_SID, KEY_T_NAME, KEY_T_NUM,
     KEY_T_MAIL, KEY_T_DATE, KEY_T_FLAG, KEY_T_TEXT, KEY_T_FILE, KEY_T_PROBE,
@@ -122,6 +168,15 @@ const struct pageinfo pages[PAGE__MAX] = {
 	/* PAGE_ADMIN_STAFF */
 	{ "/admin/staff", M_GET | M_HEAD, auth_admin_staff, ROLE_ADMIN, 0,
 	    keys_none },
+	/* PAGE_AK_REGISTER: terms, form, confirmation, done (register.c) */
+	{ "/aikasa/register", M_GET | M_HEAD | M_POST, reg_register, ROLE_ANY,
+	    0, keys_register },
+	/* PAGE_AK_VERIFY: the e-mail link; GET shows, POST verifies */
+	{ "/aikasa/verify", M_GET | M_HEAD | M_POST, reg_verify, ROLE_ANY,
+	    PAGE_TOKEN, keys_verify },
+	/* PAGE_SEARCH: GET only, never changes state (R485) */
+	{ "/search", M_GET | M_HEAD, search_page, ROLE_ANY, PAGE_PUBLIC,
+	    keys_search },
 #ifdef KENMIN_TEST
 	/* PAGE_TEST_ECHO */
 	{ "/_test/echo", M_GET | M_HEAD | M_POST, test_echo, ROLE_ANY,

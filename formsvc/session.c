@@ -29,6 +29,7 @@ enum stmt {
 	STMT_MEMBER,
 	STMT_STAFF,
 	STMT_PURGE,
+	STMT_OTHERS,
 	STMT__MAX
 };
 
@@ -52,6 +53,9 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT role FROM staff WHERE id = ?1 AND status = 'active'",
 	/* STMT_PURGE: sessions of everyone idle past the longest limit */
 	"DELETE FROM session WHERE last_seen < ?1",
+	/* STMT_OTHERS: every session of an account but one */
+	"DELETE FROM session WHERE principal = ?1 AND principal_id = ?2 "
+	"AND id_hash IS NOT ?3",
 };
 
 /* SHA-256 of a NUL-terminated string. */
@@ -355,6 +359,37 @@ sess_end(struct ctx *ctx)
 	free(ctx->sess);
 	ctx->sess = NULL;
 	return rc;
+}
+
+/*
+ * End every session of (p, id), but the request's own when keep_own is
+ * set and the request belongs to that account: after a password change
+ * or reset, whoever else holds a session of the account is logged out.
+ * Runs inside the caller's transaction.  If the request's own session
+ * is deleted, it is also dropped from ctx.  1 ok.
+ */
+int
+sess_end_others(struct ctx *ctx, enum principal p, long long id,
+    int keep_own)
+{
+	sqlite3_stmt	*st;
+	int		 own;
+
+	own = ctx->sess != NULL && ctx->sess->principal == p &&
+	    ctx->sess->pid == id;
+	if ((st = db_prep(ctx->db, sql[STMT_OTHERS])) == NULL)
+		return 0;
+	db_bind_text(st, 1, p == PRINC_STAFF ? "staff" : "member");
+	db_bind_int(st, 2, id);
+	if (own && keep_own)
+		db_bind_blob(st, 3, ctx->sess->idhash, 32);
+	else
+		db_bind_text(st, 3, NULL);
+	if (!db_run(ctx->db, st))
+		return 0;
+	if (own && !keep_own)
+		return sess_end(ctx);
+	return 1;
 }
 
 /*

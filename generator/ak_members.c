@@ -517,7 +517,7 @@ render_member(struct rctx *r, int64_t id)
 	if ((n = db_row(r->g->db, st)) < 0)
 		return 0;
 	if (n == 0)
-		return r->full ? 1 : site_remove(r->site, rel);
+		return 1;	/* not shown: build.c removes its page */
 	buf_init(&b, 4096);
 	if ((ctx = rctx_page(r, rel)) == NULL)
 		goto out;
@@ -613,31 +613,41 @@ render_members(struct rctx *r, const struct idlist *ids)
 
 const struct family fam_ak_members_index = {
 	"aikasa member search", AK_MEMBER_KINDS, NULL, K_MEMBER, 0,
-	render_index
+	render_index, NULL, NULL
 };
 
 const struct family fam_ak_members_type = {
 	"aikasa members by type", AK_MEMBER_KINDS,
-	"boranet201909/members/type/", K_MEMBER, 0, render_type
+	"boranet201909/members/type/", K_MEMBER, 0, render_type, NULL, NULL
 };
 
 const struct family fam_ak_members_area = {
 	"aikasa members by area", AK_MEMBER_KINDS,
-	"boranet201909/members/area/", K_MEMBER, 0, render_area
+	"boranet201909/members/area/", K_MEMBER, 0, render_area, NULL, NULL
 };
 
 const struct family fam_ak_members_field = {
 	"aikasa members by field", AK_MEMBER_KINDS,
-	"boranet201909/members/field/", K_MEMBER, 0, render_field
+	"boranet201909/members/field/", K_MEMBER, 0, render_field, NULL, NULL
 };
 
 const struct family fam_ak_members_probono = {
 	"aikasa members by pro bono field", AK_MEMBER_KINDS,
-	"boranet201909/members/probono/", K_MEMBER, 0, render_probono
+	"boranet201909/members/probono/", K_MEMBER, 0, render_probono, NULL, NULL
 };
 
+/*
+ * A member page lists the group's recruiting and past postings: a
+ * queued posting re-renders its group's page (and, by site_shows(),
+ * the one that listed it before).
+ */
+static const char *const member_dirs[] = { "boranet201909/members/",
+	NULL };
+static const struct famdep member_deps[] = {
+	{ K_POSTING, "SELECT member_id FROM posting WHERE id = ?1" },
+	{ K__MAX, NULL }
+};
 const struct family fam_ak_member = {
-	"aikasa member pages",
-	KBIT(K_MASTER) | KBIT(K_POSTING) | KBIT(K_DATE),
-	NULL, K_MEMBER, 1, render_members
+	"aikasa member pages", KBIT(K_MASTER) | KBIT(K_DATE),
+	NULL, K_MEMBER, 1, render_members, member_dirs, member_deps
 };

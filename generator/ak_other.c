@@ -133,7 +133,7 @@ render_interview(struct rctx *r, int64_t id)
 	if ((n = db_row(r->g->db, st)) < 0)
 		return 0;
 	if (n == 0)
-		return r->full ? 1 : site_remove(r->site, rel);
+		return 1;	/* not shown: build.c removes its page */
 	buf_init(&b, 0);
 	if ((ctx = rctx_page(r, rel)) == NULL) {
 		sqlite3_reset(st);
@@ -336,19 +336,28 @@ render_downloads(struct rctx *r, const struct idlist *ids)
 
 const struct family fam_ak_interviews = {
 	"aikasa interview list", KBIT(K_INTERVIEW),
-	"boranet201909/interviews/index", K_INTERVIEW, 0, render_interviews
+	"boranet201909/interviews/index", K_INTERVIEW, 0, render_interviews, NULL, NULL
 };
 
+/* An interview page names its member while the member is shown. */
+static const char *const interview_dirs[] = {
+	"boranet201909/interviews/", NULL };
+static const struct famdep interview_deps[] = {
+	{ K_MEMBER, "SELECT id FROM interview WHERE member_id = ?1" },
+	{ K_UPLOAD, "SELECT interview_id FROM interview_photo "
+	    "WHERE upload_id = ?1" },
+	{ K__MAX, NULL }
+};
 const struct family fam_ak_interview = {
-	"aikasa interview pages", KBIT(K_UPLOAD) | KBIT(K_MEMBER),
-	NULL, K_INTERVIEW, 1, render_interview_pages
+	"aikasa interview pages", KBIT(K_MASTER), NULL, K_INTERVIEW, 1,
+	render_interview_pages, interview_dirs, interview_deps
 };
 
 const struct family fam_ak_faq = {
-	"aikasa faq", KBIT(K_FAQ), "boranet201909/faq/", K_FAQ, 0, render_faq
+	"aikasa faq", KBIT(K_FAQ), "boranet201909/faq/", K_FAQ, 0, render_faq, NULL, NULL
 };
 
 const struct family fam_ak_downloads = {
 	"aikasa downloads", KBIT(K_PAGE) | KBIT(K_UPLOAD),
-	"boranet201909/downloads.html", K_PAGE, 0, render_downloads
+	"boranet201909/downloads.html", K_PAGE, 0, render_downloads, NULL, NULL
 };

@@ -537,7 +537,7 @@ posting_fields(struct rctx *r, struct tval *ctx, int64_t id)
 	return rc == 0;
 }
 
-/* Render posting id, or remove its page when it is not shown (-1 err). */
+/* Render posting id if it is shown; 0 on error. */
 static int
 render_posting(struct rctx *r, int64_t id)
 {
@@ -555,7 +555,7 @@ render_posting(struct rctx *r, int64_t id)
 	if ((n = db_row(r->g->db, st)) < 0)
 		return 0;
 	if (n == 0)
-		return r->full ? 1 : site_remove(r->site, rel);
+		return 1;	/* not shown: build.c removes its page */
 	if ((ctx = rctx_page(r, rel)) == NULL) {
 		sqlite3_reset(st);
 		return 0;
@@ -631,23 +631,36 @@ render_postings(struct rctx *r, const struct idlist *ids)
 const struct family fam_ak_recruiting = {
 	"aikasa recruiting postings",
 	KBIT(K_POSTING) | KBIT(K_MEMBER) | KBIT(K_DATE),
-	"boranet201909/postings/index", K_POSTING, 0, render_recruiting
+	"boranet201909/postings/index", K_POSTING, 0, render_recruiting,
+	NULL, NULL
 };
 
 const struct family fam_ak_past = {
 	"aikasa past postings",
 	KBIT(K_POSTING) | KBIT(K_MEMBER) | KBIT(K_DATE),
-	"boranet201909/postings/past/", K_POSTING, 0, render_past
+	"boranet201909/postings/past/", K_POSTING, 0, render_past,
+	NULL, NULL
 };
 
 const struct family fam_ak_calendar = {
 	"aikasa recruitment calendar",
 	KBIT(K_POSTING) | KBIT(K_MEMBER) | KBIT(K_DATE),
-	"boranet201909/postings/calendar/", K_POSTING, 0, render_calendar
+	"boranet201909/postings/calendar/", K_POSTING, 0, render_calendar,
+	NULL, NULL
 };
 
+/*
+ * A posting page shows its group (hidden with it) and its state on
+ * today's date: K_MASTER and K_DATE re-render all.
+ */
+static const char *const posting_dirs[] = { "boranet201909/postings/",
+	NULL };
+static const struct famdep posting_deps[] = {
+	{ K_MEMBER, "SELECT id FROM posting WHERE member_id = ?1" },
+	{ K_UPLOAD, "SELECT posting_id FROM posting_file WHERE upload_id = ?1" },
+	{ K__MAX, NULL }
+};
 const struct family fam_ak_posting = {
-	"aikasa posting pages",
-	KBIT(K_MEMBER) | KBIT(K_MASTER) | KBIT(K_UPLOAD) | KBIT(K_DATE),
-	NULL, K_POSTING, 1, render_postings
+	"aikasa posting pages", KBIT(K_MASTER) | KBIT(K_DATE),
+	NULL, K_POSTING, 1, render_postings, posting_dirs, posting_deps
 };

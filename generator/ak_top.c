@@ -193,5 +193,5 @@ const struct family fam_ak_top = {
 	"aikasa top",
 	KBIT(K_POSTING) | KBIT(K_MEMBER) | KBIT(K_NEWSLETTER) |
 	    KBIT(K_NOTICE) | KBIT(K_SETTING) | KBIT(K_MASTER) | KBIT(K_DATE),
-	"boranet201909/index.html", K_SETTING, 0, render_top
+	"boranet201909/index.html", K_SETTING, 0, render_top, NULL, NULL
 };

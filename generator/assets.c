@@ -174,5 +174,5 @@ render_assets(struct rctx *r, const struct idlist *ids)
 }
 
 const struct family fam_assets = {
-	"theme assets", 0, ASSETS_DIR "/", K__MAX, 0, render_assets
+	"theme assets", 0, ASSETS_DIR "/", K__MAX, 0, render_assets, NULL, NULL
 };

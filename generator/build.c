@@ -3,11 +3,28 @@
  * `kenmin-gen publish` (only what the publish queue names), both ending
  * in one git commit of the site directory when files changed.
  *
- * A publish re-renders the detail pages of the queued items and every
- * list family whose kinds changed, and deletes the pages a list family
- * no longer produces.  The site writer skips unchanged bytes, so only
- * files whose bytes differ are written, and the result is the tree a
- * full build of the same data would give (tests/cases/3*_incremental).
+ * A publish re-renders every list family whose kinds changed, and
+ * deletes the pages a list family no longer produces.  The site writer
+ * skips unchanged bytes, so only files whose bytes differ are written,
+ * and the result is the tree a full build of the same data would give
+ * (tests/cases/340_incremental.sh).
+ *
+ * The rule for a family's `kinds` mask: a list family (and the top
+ * pages, feeds, sitemap) has exactly the kinds of the tables its SQL
+ * reads: org → K_ORG, event → K_EVENT, grant_item → K_GRANT, member
+ * and its facet tables → K_MEMBER, posting → K_POSTING, m_* → K_MASTER,
+ * setting → K_SETTING, upload → K_UPLOAD, page → K_PAGE, report,
+ * book, notice, newsletter, interview, faq likewise, and ?today (any
+ * comparison with the date) → K_DATE.  A detail family's mask has only
+ * the kinds that change ALL of its pages (K_MASTER, K_DATE where the
+ * page shows date-dependent state); for the rest a publish renders the
+ * ids of detail_targets(): the queued items of its own kind, the pages
+ * of the family that showed any queued item when the run started
+ * (site_shows()), and the ids its famdep SQL gives for queued items of
+ * other kinds (the pages that show them now).  A detail family that
+ * ran for every item gets its other pages removed (detail_prune_all());
+ * one that ran for some ids gets the pages of those ids it did not
+ * render removed (detail_prune_ids()).
  */
 #include <sys/file.h>
 
@@ -34,6 +51,7 @@ enum sql {
 	SQL_BUILT_FOR_GET,
 	SQL_BUILT_FOR_SET,
 	SQL_FILES_UNDER,
+	SQL_FILE_HAS,
 	SQL__MAX
 };
 
@@ -58,6 +76,8 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_FILES_UNDER */
 	"SELECT path FROM site_file WHERE path >= ?1 AND path < ?1 || x'ff' "
 	"ORDER BY path",
+	/* SQL_FILE_HAS */
+	"SELECT 1 FROM site_file WHERE path = ?1",
 };
 
 /* ---- a set of strings (the paths one run rendered) ---- */
@@ -299,6 +319,213 @@ prune(struct rctx *r, const char *prefix)
 	return ok;
 }
 
+/* ---- detail families: which pages, and removing the others ---- */
+
+/*
+ * If path is "<dir><id>.html" for one of f's dirs, set *id; 1 if so.
+ */
+static int
+detail_id(const struct family *f, const char *path, int64_t *id)
+{
+	const char	*p;
+	char		 num[24];
+	long long	 v;
+	size_t		 i, dl, n;
+
+	if (f->pages == NULL)
+		return 0;
+	for (i = 0; f->pages[i] != NULL; i++) {
+		dl = strlen(f->pages[i]);
+		if (strncmp(path, f->pages[i], dl) != 0)
+			continue;
+		p = path + dl;
+		n = strspn(p, "0123456789");
+		if (n == 0 || n >= sizeof(num) || strcmp(p + n, ".html") != 0)
+			continue;
+		memcpy(num, p, n);
+		num[n] = '\0';
+		if (!util_strtoll(num, 1, INT64_MAX, &v))
+			continue;
+		*id = v;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+ids_push(struct idlist *l, int64_t id)
+{
+	l->ids = xrealloc(l->ids, (l->len + 1) * sizeof(*l->ids));
+	l->ids[l->len++] = id;
+}
+
+/* Sort l and drop duplicates. */
+static void
+ids_uniq(struct idlist *l)
+{
+	size_t	 i, n = 0;
+
+	if (l->len < 2)
+		return;
+	qsort(l->ids, l->len, sizeof(*l->ids), id_cmp);
+	for (i = 0; i < l->len; i++)
+		if (n == 0 || l->ids[n - 1] != l->ids[i])
+			l->ids[n++] = l->ids[i];
+	l->len = n;
+}
+
+/*
+ * Publish: every path that showed a queued item when the run started
+ * into r->shown (read before any family replaces its site_dep rows).
+ */
+static int
+shown_load(struct rctx *r)
+{
+	char	**paths;
+	size_t	 k, i, j;
+
+	for (k = 0; k < K__MAX; k++) {
+		if (k == K_DATE)
+			continue;
+		for (i = 0; i < r->queued[k].len; i++) {
+			paths = site_shows(r->site, kind_name((enum kind)k),
+			    r->queued[k].ids[i]);
+			if (paths == NULL)
+				return 0;
+			for (j = 0; paths[j] != NULL; j++)
+				strset_add(r->shown, paths[j]);
+			site_paths_free(paths);
+		}
+	}
+	return 1;
+}
+
+/*
+ * The ids a publish re-renders of detail family f: its queued items,
+ * the pages of f that showed a queued item, and the ids f's deps give
+ * for the queued items of other kinds.  1 ok, 0 on a database error.
+ */
+static int
+detail_targets(struct rctx *r, const struct family *f, struct idlist *out)
+{
+	struct db		*db = r->g->db;
+	const struct famdep	*d;
+	const struct idlist	*q;
+	sqlite3_stmt		*st;
+	const char		*p;
+	int64_t			 id;
+	size_t			 i, pos = 0;
+	int			 rc;
+
+	q = &r->queued[f->detail];
+	for (i = 0; i < q->len; i++)
+		ids_push(out, q->ids[i]);
+	while ((p = strset_next(r->shown, &pos)) != NULL)
+		if (detail_id(f, p, &id))
+			ids_push(out, id);
+	for (d = f->deps; d != NULL && d->sql != NULL; d++) {
+		q = &r->queued[d->kind];
+		for (i = 0; i < q->len; i++) {
+			if ((st = db_prep(db, d->sql)) == NULL)
+				return 0;
+			db_bind_int(st, 1, q->ids[i]);
+			while ((rc = db_row(db, st)) == 1)
+				if (sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+					ids_push(out, sqlite3_column_int64(st, 0));
+			if (rc < 0)
+				return 0;
+		}
+	}
+	ids_uniq(out);
+	return 1;
+}
+
+/*
+ * After detail family f rendered every public item: remove its pages
+ * this run did not render (items no longer public).
+ */
+static int
+detail_prune_all(struct rctx *r, const struct family *f)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	char		**stale = NULL;
+	int64_t		 id;
+	size_t		 n = 0, i, d;
+	int		 rc, ok = 1;
+
+	for (d = 0; ok && f->pages[d] != NULL; d++) {
+		if ((st = db_prep(db, sqls[SQL_FILES_UNDER])) == NULL)
+			return 0;
+		db_bind_text(st, 1, f->pages[d]);
+		while ((rc = db_row(db, st)) == 1) {
+			const char *p = db_col_text(st, 0);
+
+			if (!detail_id(f, p, &id) || strset_has(r->seen, p))
+				continue;
+			stale = xrealloc(stale, (n + 1) * sizeof(*stale));
+			stale[n++] = xstrdup(p);
+		}
+		if (rc < 0)
+			ok = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (ok && !site_remove(r->site, stale[i]))
+			ok = 0;
+		free(stale[i]);
+	}
+	free(stale);
+	return ok;
+}
+
+/*
+ * After detail family f rendered the ids of l: remove the pages of
+ * those ids it did not render (unpublished, deleted, or moved to
+ * another of its dirs).
+ */
+static int
+detail_prune_ids(struct rctx *r, const struct family *f,
+    const struct idlist *l)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	char		 path[512];
+	size_t		 i, d;
+	int		 rc;
+
+	for (i = 0; i < l->len; i++) {
+		for (d = 0; f->pages[d] != NULL; d++) {
+			if ((size_t)snprintf(path, sizeof(path), "%s%lld.html",
+			    f->pages[d], (long long)l->ids[i]) >= sizeof(path))
+				continue;
+			if (strset_has(r->seen, path))
+				continue;
+			if ((st = db_prep(db, sqls[SQL_FILE_HAS])) == NULL)
+				return 0;
+			db_bind_text(st, 1, path);
+			if ((rc = db_row(db, st)) < 0)
+				return 0;
+			if (rc == 0)
+				continue;
+			sqlite3_reset(st);
+			if (!site_remove(r->site, path))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Theme subdirectories that are not the generator's templates. */
+static const char *const theme_skip[] = { "formsvc", "assets", NULL };
+
 static const struct family *const *const tables[] = {
 	fam_supernet, fam_aikasa, fam_common, fam_final,
 };
@@ -349,15 +576,29 @@ fail:
 static int
 run_family(struct rctx *r, const struct family *f)
 {
+	struct idlist	 t = { NULL, 0 };
+	int		 ok;
+
 	if (r->full)
 		return f->render(r, NULL);
+	if (f->is_detail && f->pages == NULL) {
+		/* Slug pages (pages.c): the family finds its own. */
+		if (r->changed & f->kinds)
+			return f->render(r, NULL);
+		return 1;
+	}
 	if (f->is_detail) {
 		/* Every page when a kind they all show changed. */
 		if (r->changed & f->kinds)
-			return f->render(r, NULL);
-		if (r->queued[f->detail].len > 0)
-			return f->render(r, &r->queued[f->detail]);
-		return 1;
+			return f->render(r, NULL) && detail_prune_all(r, f);
+		if (!detail_targets(r, f, &t)) {
+			free(t.ids);
+			return 0;
+		}
+		ok = t.len == 0 ||
+		    (f->render(r, &t) && detail_prune_ids(r, f, &t));
+		free(t.ids);
+		return ok;
 	}
 	if ((r->changed & f->kinds) == 0)
 		return 1;
@@ -417,9 +658,10 @@ run(struct gen *g, int full, int *again)
 	r.body = &body;
 	r.out = &out;
 	r.seen = strset_new();
+	r.shown = strset_new();
 	*again = 0;
 
-	if ((r.tmpl = tmpl_set_load(g->cfg->theme_dir)) == NULL)
+	if ((r.tmpl = tmpl_set_load_skip(g->cfg->theme_dir, theme_skip)) == NULL)
 		goto out;
 	r.arena = tarena_new();
 	if ((max = queue_read(&r, &msg)) < 0)
@@ -447,7 +689,7 @@ run(struct gen *g, int full, int *again)
 		buf_printf(&msg, "publish: date changed to %s", g->today);
 	}
 
-	ok = run_families(&r);
+	ok = (full || shown_load(&r)) && run_families(&r);
 	if (!site_finish(r.site, ok, &st) || !ok)
 		goto out;
 	if (!history_commit(g, r.site, buf_str(&msg), &committed))
@@ -474,6 +716,7 @@ out:
 	tmpl_set_free(r.tmpl);
 	tarena_free(r.arena);
 	strset_free(r.seen);
+	strset_free(r.shown);
 	for (k = 0; k < K__MAX; k++)
 		free(r.queued[k].ids);
 	free(prev);

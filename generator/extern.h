@@ -199,22 +199,36 @@ struct rctx {
 	char		 relpath[512];	/* the page being rendered (a copy) */
 	struct tval	*crumbs;	/* its breadcrumbs */
 	struct strset	*seen;		/* every relpath rendered this run */
+	struct strset	*shown;		/* publish: paths that showed a queued item */
+};
+
+/*
+ * A detail family's dependency on another kind: sql takes a queued id
+ * of kind as ?1 and yields the ids of the family's pages that show that
+ * item now (the pages that showed it before come from site_shows()).
+ */
+struct famdep {
+	enum kind	 kind;
+	const char	*sql;		/* NULL ends a list */
 };
 
 /*
  * One family of pages.  A list family renders all of its pages and
  * owns every file whose path starts with `owns` (so a publish deletes
  * its pages that are no longer produced); a detail family (detail set)
- * renders the detail pages of the ids given, or of all ids when ids is
- * NULL, and removes the pages of ids no longer public.
+ * renders the detail pages "<dir><id>.html" (dir one of pages[]) of the
+ * ids given, or of every public item when ids is NULL.  build.c picks
+ * the ids and removes the pages of items no longer public.
  */
 struct family {
 	const char	*name;
-	unsigned	 kinds;		/* KBIT()s whose change re-renders it */
+	unsigned	 kinds;		/* KBIT()s whose change re-renders all */
 	const char	*owns;		/* list family: its path prefix */
 	enum kind	 detail;	/* detail family: the kind it shows */
 	int		 is_detail;
 	int		(*render)(struct rctx *, const struct idlist *ids);
+	const char *const *pages;	/* detail: dirs, NULL-terminated */
+	const struct famdep *deps;	/* detail: other kinds, or NULL */
 };
 
 /* Families, one NULL-terminated table per file that renders pages. */
@@ -308,10 +322,7 @@ void		 sn_calendar(struct rctx *, struct tval *ctx, int y, int m,
 		    const char *calbase, const char *prev, const char *next);
 void		 sn_months_add(char (**)[8], size_t *, const char *from,
 		    const char *to);
-int		 sn_targets(struct rctx *, enum kind own, enum kind other,
-		    const char *prefix, struct idlist *out);
 void		 sn_ids_add(struct idlist *, int64_t);
-void		 sn_ids_sort(struct idlist *);
 
 extern const struct family fam_sn_top;
 /* sn_orgs.c */

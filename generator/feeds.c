@@ -586,16 +586,16 @@ render_postings(struct rctx *r, const struct idlist *ids)
 
 const struct family fam_feed_events = {
 	"events feeds", KBIT(K_EVENT), "feeds/events.", K_EVENT, 0,
-	render_events
+	render_events, NULL, NULL
 };
 
 const struct family fam_feed_grants = {
 	"grants feeds", KBIT(K_GRANT), "feeds/grants.", K_GRANT, 0,
-	render_grants
+	render_grants, NULL, NULL
 };
 
 /* The date decides which postings have started and which have ended. */
 const struct family fam_feed_postings = {
 	"postings feeds", KBIT(K_POSTING) | KBIT(K_MEMBER) | KBIT(K_DATE),
-	"boranet201909/feeds/postings.", K_POSTING, 0, render_postings
+	"boranet201909/feeds/postings.", K_POSTING, 0, render_postings, NULL, NULL
 };

@@ -198,7 +198,13 @@ history_commit(struct gen *g, const struct site *s, const char *msg,
 		kerr("history: commit message too long");
 		return 0;
 	}
+	/* A publish that wrote and deleted nothing has nothing to commit. */
+	if ((site_flags(s) & (SITE_FULL | SITE_VERIFY)) == 0 &&
+	    site_change(s, 0, &removed) == NULL)
+		return 1;
 	git_libgit2_init();
+	/* The objects a commit points to were just written by us. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	if (!hist_open(g->cfg, 1, &repo))
 		goto out;
 	if (git_repository_index(&idx, repo) < 0) {

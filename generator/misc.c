@@ -265,14 +265,14 @@ render_404(struct rctx *r, const struct idlist *ids)
 
 /* Only a full build (a new configuration) changes these two. */
 const struct family fam_robots = {
-	"robots.txt", 0, NULL, K__MAX, 0, render_robots
+	"robots.txt", 0, NULL, K__MAX, 0, render_robots, NULL, NULL
 };
 
 const struct family fam_404 = {
-	"404 page", 0, NULL, K__MAX, 0, render_404
+	"404 page", 0, NULL, K__MAX, 0, render_404, NULL, NULL
 };
 
 /* Any change can add or remove a page: it runs in every publish. */
 const struct family fam_sitemap = {
-	"sitemap.xml", KALL, SITEMAP_DIR, K__MAX, 0, render_sitemap
+	"sitemap.xml", KALL, SITEMAP_DIR, K__MAX, 0, render_sitemap, NULL, NULL
 };

@@ -413,4 +413,4 @@ out:
 }
 
 const struct family fam_pages = { "fixed pages and sitemaps",
-	KBIT(K_PAGE), NULL, K_PAGE, 1, render_pages };
+	KBIT(K_PAGE), NULL, K_PAGE, 1, render_pages, NULL, NULL };

@@ -412,7 +412,7 @@ ev_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	if ((rc = db_row(db, st)) < 0)
 		return 0;
 	if (rc == 0)
-		return site_remove(r->site, path);
+		return 1;	/* not public: build.c removes its page */
 	if ((ctx = rctx_page(r, path)) == NULL) {
 		sqlite3_reset(st);
 		return 0;
@@ -476,11 +476,7 @@ ev_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	return rctx_write(r, SITE_SUPERNET, "supernet/events/detail", ctx);
 }
 
-/*
- * Every public event on a build or when master data or uploads
- * changed; else the queued events and the pages that showed a queued
- * organisation (its name and link).
- */
+/* The events of ids, or every public event (ids NULL). */
 static int
 render_detail(struct rctx *r, const struct idlist *ids)
 {
@@ -493,17 +489,12 @@ render_detail(struct rctx *r, const struct idlist *ids)
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
 	if (ids == NULL) {
-		if (r->full ||
-		    (r->changed & (KBIT(K_MASTER) | KBIT(K_UPLOAD)))) {
-			if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
-				goto out;
-			while ((row = db_row(r->g->db, st)) == 1)
-				sn_ids_add(&t, sqlite3_column_int64(st, 0));
-			if (row < 0)
-				goto out;
-		} else if (!sn_targets(r, K_EVENT, K_ORG, "events/", &t))
+		if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
 			goto out;
-		sn_ids_sort(&t);
+		while ((row = db_row(r->g->db, st)) == 1)
+			sn_ids_add(&t, sqlite3_column_int64(st, 0));
+		if (row < 0)
+			goto out;
 		ids = &t;
 	}
 	for (i = 0; i < ids->len; i++)
@@ -518,18 +509,24 @@ out:
 
 const struct family fam_sn_events_index = {
 	"events: list", KBIT(K_EVENT) | KBIT(K_MASTER) | KBIT(K_DATE),
-	"events/index", K_EVENT, 0, render_index
+	"events/index", K_EVENT, 0, render_index, NULL, NULL
 };
 const struct family fam_sn_events_field = {
 	"events: by field", KBIT(K_EVENT) | KBIT(K_MASTER) | KBIT(K_DATE),
-	"events/field/", K_EVENT, 0, render_field
+	"events/field/", K_EVENT, 0, render_field, NULL, NULL
 };
 const struct family fam_sn_events_calendar = {
 	"events: calendar", KBIT(K_EVENT) | KBIT(K_DATE),
-	"events/calendar/", K_EVENT, 0, render_calendar
+	"events/calendar/", K_EVENT, 0, render_calendar, NULL, NULL
 };
-/* K_ORG: only the pages that showed a queued org (render_detail()). */
+static const char *const detail_dirs[] = { "events/", NULL };
+/* An org's page change (name, withdrawal): site_shows() (every event
+ * page depends on its org). */
+static const struct famdep detail_deps[] = {
+	{ K_UPLOAD, "SELECT event_id FROM event_file WHERE upload_id = ?1" },
+	{ K__MAX, NULL }
+};
 const struct family fam_sn_event_detail = {
-	"events: detail", KBIT(K_MASTER) | KBIT(K_UPLOAD) | KBIT(K_ORG),
-	NULL, K_EVENT, 1, render_detail
+	"events: detail", KBIT(K_MASTER), NULL, K_EVENT, 1, render_detail,
+	detail_dirs, detail_deps
 };

@@ -393,7 +393,7 @@ gr_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	if ((rc = db_row(db, st)) < 0)
 		return 0;
 	if (rc == 0)
-		return site_remove(r->site, path);
+		return 1;	/* not public: build.c removes its page */
 	if ((ctx = rctx_page(r, path)) == NULL) {
 		sqlite3_reset(st);
 		return 0;
@@ -470,21 +470,23 @@ out:
 
 const struct family fam_sn_grants_index = {
 	"grants: list", GRANT_LIST_KINDS, "grants/index", K_GRANT, 0,
-	render_index
+	render_index, NULL, NULL
 };
 const struct family fam_sn_grants_field = {
 	"grants: by field", GRANT_LIST_KINDS, "grants/field/", K_GRANT, 0,
-	render_field
+	render_field, NULL, NULL
 };
 const struct family fam_sn_grants_area = {
 	"grants: by area", GRANT_LIST_KINDS, "grants/area/", K_GRANT, 0,
-	render_area
+	render_area, NULL, NULL
 };
 const struct family fam_sn_grants_calendar = {
 	"grants: calendar", KBIT(K_GRANT) | KBIT(K_DATE),
-	"grants/calendar/", K_GRANT, 0, render_calendar
+	"grants/calendar/", K_GRANT, 0, render_calendar, NULL, NULL
 };
 /* The detail page shows field and area names: K_MASTER re-renders all. */
+static const char *const detail_dirs[] = { "grants/", NULL };
 const struct family fam_sn_grant_detail = {
-	"grants: detail", KBIT(K_MASTER), NULL, K_GRANT, 1, render_detail
+	"grants: detail", KBIT(K_MASTER), NULL, K_GRANT, 1, render_detail,
+	detail_dirs, NULL
 };

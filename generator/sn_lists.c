@@ -234,43 +234,6 @@ detail_href(char *s, size_t sz, const char *dir, int64_t id)
 }
 
 /*
- * After a detail family ran: remove the pages, under each of dirs, of
- * every id in l this run did not render (unpublished, deleted, or moved
- * to another list).  1 ok.
- */
-static int
-remove_unrendered(struct rctx *r, const struct idlist *l,
-    const char *const *dirs)
-{
-	char	 path[PATH_MAX_SZ];
-	size_t	 i, j;
-
-	if (l == NULL)
-		return 1;
-	for (i = 0; i < l->len; i++)
-		for (j = 0; dirs[j] != NULL; j++) {
-			snprintf(path, sizeof(path), "%s%lld.html", dirs[j],
-			    (long long)l->ids[i]);
-			if (!strset_has(r->seen, path) &&
-			    !site_remove(r->site, path))
-				return 0;
-		}
-	return 1;
-}
-
-/*
- * The ids whose pages a detail family of kind k must check for removal:
- * those given, or in a publish that re-renders everything, the queued.
- */
-static const struct idlist *
-removal_ids(struct rctx *r, enum kind k, const struct idlist *ids)
-{
-	if (ids != NULL)
-		return ids;
-	return r->full ? NULL : &r->queued[k];
-}
-
-/*
  * Read the detail rows of q: every public one (ids NULL) or those of
  * ids, in id order.  1 ok.
  */
@@ -443,7 +406,6 @@ out:
 static int
 render_reports_detail(struct rctx *r, const struct idlist *ids)
 {
-	static const char *const dirs[] = { "reports/", NULL };
 	struct rows	 rs = { NULL, 0, 0 }, ph = { NULL, 0, 0 };
 	struct tval	*ctx, *photos, *p;
 	const struct row *w;
@@ -515,7 +477,7 @@ render_reports_detail(struct rctx *r, const struct idlist *ids)
 		    ctx))
 			goto out;
 	}
-	rc = remove_unrendered(r, removal_ids(r, K_REPORT, ids), dirs);
+	rc = 1;
 out:
 	rows_free(&rs);
 	rows_free(&ph);
@@ -793,7 +755,6 @@ out:
 static int
 render_books_detail(struct rctx *r, const struct idlist *ids)
 {
-	static const char *const dirs[] = { "books/", NULL };
 	struct rows	 rs = { NULL, 0, 0 };
 	struct tval	*ctx;
 	const struct row *w;
@@ -826,7 +787,7 @@ render_books_detail(struct rctx *r, const struct idlist *ids)
 		if (!rctx_write(r, SITE_SUPERNET, "supernet/books/detail", ctx))
 			goto out;
 	}
-	rc = remove_unrendered(r, removal_ids(r, K_BOOK, ids), dirs);
+	rc = 1;
 out:
 	rows_free(&rs);
 	return rc;
@@ -897,8 +858,6 @@ render_ak_notices(struct rctx *r, const struct idlist *ids)
 static int
 render_notices_detail(struct rctx *r, const struct idlist *ids)
 {
-	static const char *const dirs[] = { "notices/", "center-notices/",
-		"boranet201909/notices/", NULL };
 	struct rows	 rs = { NULL, 0, 0 };
 	const struct listdef *d;
 	struct tval	*ctx;
@@ -934,7 +893,7 @@ render_notices_detail(struct rctx *r, const struct idlist *ids)
 		if (!rctx_write(r, d->site, "supernet/notices/detail", ctx))
 			goto out;
 	}
-	rc = remove_unrendered(r, removal_ids(r, K_NOTICE, ids), dirs);
+	rc = 1;
 out:
 	rows_free(&rs);
 	return rc;
@@ -994,8 +953,6 @@ render_ak_news(struct rctx *r, const struct idlist *ids)
 static int
 render_news_detail(struct rctx *r, const struct idlist *ids)
 {
-	static const char *const dirs[] = { "newsletters/",
-		"boranet201909/news/", NULL };
 	struct rows	 rs = { NULL, 0, 0 };
 	const struct listdef *d;
 	struct tval	*ctx;
@@ -1027,7 +984,7 @@ render_news_detail(struct rctx *r, const struct idlist *ids)
 		if (!rctx_write(r, d->site, "supernet/newsletters/detail", ctx))
 			goto out;
 	}
-	rc = remove_unrendered(r, removal_ids(r, K_NEWSLETTER, ids), dirs);
+	rc = 1;
 out:
 	rows_free(&rs);
 	return rc;
@@ -1035,32 +992,53 @@ out:
 
 /* ---- the families ---- */
 
+/*
+ * Detail families: a report page links its org (site_dep, so
+ * site_shows() finds it) and shows photos; the others show their own
+ * row only.  A notice or newsletter moves between the dirs when its
+ * site changes: build.c removes the page it no longer renders.
+ */
+static const char *const report_dirs[] = { "reports/", NULL };
+static const char *const book_dirs[] = { "books/", NULL };
+static const char *const notice_dirs[] = { "notices/", "center-notices/",
+	"boranet201909/notices/", NULL };
+static const char *const news_dirs[] = { "newsletters/",
+	"boranet201909/news/", NULL };
+static const struct famdep report_deps[] = {
+	{ K_UPLOAD, "SELECT report_id FROM report_photo WHERE upload_id = ?1" },
+	{ K__MAX, NULL }
+};
+
 const struct family fam_reports_list = { "reports list",
-	KBIT(K_REPORT), "reports/index", K_REPORT, 0, render_reports_list };
+	KBIT(K_REPORT), "reports/index", K_REPORT, 0, render_reports_list,
+	NULL, NULL };
 const struct family fam_reports_detail = { "report pages",
-	KBIT(K_ORG) | KBIT(K_UPLOAD), NULL, K_REPORT, 1,
-	render_reports_detail };
+	0, NULL, K_REPORT, 1, render_reports_detail, report_dirs,
+	report_deps };
 const struct family fam_books_list = { "books list",
-	KBIT(K_BOOK), "books/index", K_BOOK, 0, render_books_list };
+	KBIT(K_BOOK), "books/index", K_BOOK, 0, render_books_list,
+	NULL, NULL };
 const struct family fam_books_years = { "books by year",
-	KBIT(K_BOOK), "books/year/", K_BOOK, 0, render_books_years };
+	KBIT(K_BOOK), "books/year/", K_BOOK, 0, render_books_years,
+	NULL, NULL };
 const struct family fam_books_detail = { "book pages",
-	0, NULL, K_BOOK, 1, render_books_detail };
+	0, NULL, K_BOOK, 1, render_books_detail, book_dirs, NULL };
 const struct family fam_sn_notices_list = { "notices list",
-	KBIT(K_NOTICE), "notices/index", K_NOTICE, 0, render_sn_notices };
+	KBIT(K_NOTICE), "notices/index", K_NOTICE, 0, render_sn_notices,
+	NULL, NULL };
 const struct family fam_sn_center_list = { "center notices list",
 	KBIT(K_NOTICE), "center-notices/index", K_NOTICE, 0,
-	render_sn_center };
+	render_sn_center, NULL, NULL };
 const struct family fam_ak_notices_list = { "aikasa notices list",
 	KBIT(K_NOTICE), "boranet201909/notices/index", K_NOTICE, 0,
-	render_ak_notices };
+	render_ak_notices, NULL, NULL };
 const struct family fam_notices_detail = { "notice pages",
-	0, NULL, K_NOTICE, 1, render_notices_detail };
+	0, NULL, K_NOTICE, 1, render_notices_detail, notice_dirs, NULL };
 const struct family fam_sn_news_list = { "newsletters list",
 	KBIT(K_NEWSLETTER), "newsletters/index", K_NEWSLETTER, 0,
-	render_sn_news };
+	render_sn_news, NULL, NULL };
 const struct family fam_ak_news_list = { "aikasa news list",
 	KBIT(K_NEWSLETTER), "boranet201909/news/index", K_NEWSLETTER, 0,
-	render_ak_news };
+	render_ak_news, NULL, NULL };
 const struct family fam_news_detail = { "newsletter pages",
-	0, NULL, K_NEWSLETTER, 1, render_news_detail };
+	0, NULL, K_NEWSLETTER, 1, render_news_detail, news_dirs, NULL };

@@ -34,7 +34,6 @@ enum sql {
 	SQL_URLS,
 	SQL_FILES,
 	SQL_EVENTS,
-	SQL_EVENT_ORG,
 	SQL__MAX
 };
 
@@ -73,8 +72,6 @@ static const char *const sqls[SQL__MAX] = {
 	"SELECT id, title, held_text, starts_on, cancelled FROM event "
 	"WHERE org_id = ?1 AND state = 'public' "
 	"ORDER BY starts_on IS NULL, starts_on DESC, id DESC",
-	/* SQL_EVENT_ORG */
-	"SELECT org_id FROM event WHERE id = ?1 AND org_id IS NOT NULL",
 };
 
 /* One listed organisation. */
@@ -450,7 +447,7 @@ org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	if ((rc = db_row(db, st)) < 0)
 		return 0;
 	if (rc == 0)
-		return site_remove(r->site, path);
+		return 1;	/* not public: build.c removes its page */
 	if ((ctx = rctx_page(r, path)) == NULL) {
 		sqlite3_reset(st);
 		return 0;
@@ -591,57 +588,24 @@ org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	return rctx_write(r, SITE_SUPERNET, "supernet/groups/detail", ctx);
 }
 
-/*
- * The ids a publish re-renders when it runs this family with ids NULL:
- * all listed ones when master data or uploads changed (or on a full
- * build), else the queued organisations, the pages that showed a
- * queued event and the events' current organisations.
- */
-static int
-org_targets(struct rctx *r, struct idlist *out, int *all)
-{
-	struct db	*db = r->g->db;
-	sqlite3_stmt	*st;
-	size_t		 i;
-	int		 rc;
-
-	*all = r->full || (r->changed & (KBIT(K_MASTER) | KBIT(K_UPLOAD)));
-	if (*all) {
-		if ((st = db_prep(db, sqls[SQL_IDS])) == NULL)
-			return 0;
-		while ((rc = db_row(db, st)) == 1)
-			sn_ids_add(out, sqlite3_column_int64(st, 0));
-		return rc == 0;
-	}
-	if (!sn_targets(r, K_ORG, K_EVENT, "groups/", out))
-		return 0;
-	for (i = 0; i < r->queued[K_EVENT].len; i++) {
-		if ((st = db_prep(db, sqls[SQL_EVENT_ORG])) == NULL)
-			return 0;
-		db_bind_int(st, 1, r->queued[K_EVENT].ids[i]);
-		if ((rc = db_row(db, st)) < 0)
-			return 0;
-		if (rc == 1) {
-			sn_ids_add(out, sqlite3_column_int64(st, 0));
-			sqlite3_reset(st);
-		}
-	}
-	sn_ids_sort(out);
-	return 1;
-}
-
 static int
 render_detail(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
 	struct idlist		 t = { NULL, 0 };
+	sqlite3_stmt		*st;
 	size_t			 i;
-	int			 rc = 0, all;
+	int			 rc = 0, row;
 
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
 	if (ids == NULL) {
-		if (!org_targets(r, &t, &all))
+		/* Every listed organisation. */
+		if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
+			goto out;
+		while ((row = db_row(r->g->db, st)) == 1)
+			sn_ids_add(&t, sqlite3_column_int64(st, 0));
+		if (row < 0)
 			goto out;
 		ids = &t;
 	}
@@ -658,29 +622,39 @@ out:
 #define ORG_LIST_KINDS	(KBIT(K_ORG) | KBIT(K_MASTER))
 
 const struct family fam_sn_orgs_index = {
-	"groups: all", ORG_LIST_KINDS, "groups/index", K_ORG, 0, render_index
+	"groups: all", ORG_LIST_KINDS, "groups/index", K_ORG, 0, render_index, NULL, NULL
 };
 const struct family fam_sn_orgs_group = {
 	"groups: 県民活動団体", ORG_LIST_KINDS, "groups/group/", K_ORG, 0,
-	render_group
+	render_group, NULL, NULL
 };
 const struct family fam_sn_orgs_npo = {
-	"groups: NPO法人", ORG_LIST_KINDS, "groups/npo/", K_ORG, 0, render_npo
+	"groups: NPO法人", ORG_LIST_KINDS, "groups/npo/", K_ORG, 0, render_npo, NULL, NULL
 };
 const struct family fam_sn_orgs_company = {
 	"groups: 企業", ORG_LIST_KINDS, "groups/company/", K_ORG, 0,
-	render_company
+	render_company, NULL, NULL
 };
 const struct family fam_sn_orgs_field = {
 	"groups: by field", ORG_LIST_KINDS, "groups/field/", K_ORG, 0,
-	render_field
+	render_field, NULL, NULL
 };
 const struct family fam_sn_orgs_area = {
 	"groups: by municipality", ORG_LIST_KINDS, "groups/area/", K_ORG, 0,
-	render_area
+	render_area, NULL, NULL
 };
-/* K_EVENT: see org_targets(); K_MASTER and K_UPLOAD re-render all. */
+/*
+ * The page lists the org's events: a queued event re-renders its org's
+ * page now (and, by site_shows(), the one that listed it before).
+ */
+static const char *const detail_dirs[] = { "groups/", NULL };
+static const struct famdep detail_deps[] = {
+	{ K_EVENT, "SELECT org_id FROM event WHERE id = ?1 "
+	    "AND org_id IS NOT NULL" },
+	{ K_UPLOAD, "SELECT org_id FROM org_file WHERE upload_id = ?1" },
+	{ K__MAX, NULL }
+};
 const struct family fam_sn_org_detail = {
-	"groups: detail", KBIT(K_MASTER) | KBIT(K_UPLOAD) | KBIT(K_EVENT),
-	NULL, K_ORG, 1, render_detail
+	"groups: detail", KBIT(K_MASTER), NULL, K_ORG, 1, render_detail,
+	detail_dirs, detail_deps
 };

@@ -489,82 +489,14 @@ sn_months_add(char (**months)[8], size_t *n, const char *from,
 	}
 }
 
-/* ---- publish: which detail pages to re-render ---- */
+/* ---- id lists of the detail families ---- */
 
-static void
-ids_add(struct idlist *l, int64_t id)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->len; i++)
-		if (l->ids[i] == id)
-			return;
-	l->ids = xrealloc(l->ids, (l->len + 1) * sizeof(*l->ids));
-	l->ids[l->len++] = id;
-}
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * For a detail family whose pages also show items of kind other: out
- * gets the queued ids of own plus the ids of every page "prefix<id>.html"
- * that showed a queued item of kind other when the run started (its
- * site_dep rows), plus the ids extra[] the caller found (the items'
- * new owners).  Sorted, no duplicates; the caller frees out->ids.
- * 1 ok, 0 on a database error.
- */
-int
-sn_targets(struct rctx *r, enum kind own, enum kind other,
-    const char *prefix, struct idlist *out)
-{
-	const struct idlist	*q;
-	char			**paths;
-	long long		 v;
-	size_t			 i, j, pl = strlen(prefix), n;
-	char			 num[32];
-
-	q = &r->queued[own];
-	for (i = 0; i < q->len; i++)
-		ids_add(out, q->ids[i]);
-	q = &r->queued[other];
-	for (i = 0; i < q->len; i++) {
-		if ((paths = site_shows(r->site, kind_name(other),
-		    q->ids[i])) == NULL)
-			return 0;
-		for (j = 0; paths[j] != NULL; j++) {
-			n = strlen(paths[j]);
-			if (n <= pl + 5 || strncmp(paths[j], prefix, pl) != 0 ||
-			    strcmp(paths[j] + n - 5, ".html") != 0 ||
-			    n - pl - 5 >= sizeof(num))
-				continue;
-			memcpy(num, paths[j] + pl, n - pl - 5);
-			num[n - pl - 5] = '\0';
-			if (util_strtoll(num, 1, INT64_MAX, &v))
-				ids_add(out, v);
-		}
-		site_paths_free(paths);
-	}
-	return 1;
-}
-
-/* Sort an id list made with sn_targets() and sn_ids_add(). */
-void
-sn_ids_sort(struct idlist *l)
-{
-	if (l->len > 1)
-		qsort(l->ids, l->len, sizeof(*l->ids), id_cmp);
-}
-
+/* Append id (the callers read ids unique and sorted from SQL). */
 void
 sn_ids_add(struct idlist *l, int64_t id)
 {
-	ids_add(l, id);
+	l->ids = xrealloc(l->ids, (l->len + 1) * sizeof(*l->ids));
+	l->ids[l->len++] = id;
 }
 
 /* ---- the top page ---- */
@@ -783,5 +715,5 @@ out:
 const struct family fam_sn_top = {
 	"Super Net top", KBIT(K_ORG) | KBIT(K_EVENT) | KBIT(K_GRANT) |
 	KBIT(K_NOTICE) | KBIT(K_SETTING) | KBIT(K_MASTER),
-	"index.html", K_ORG, 0, render_top
+	"index.html", K_ORG, 0, render_top, NULL, NULL
 };

@@ -1444,8 +1444,19 @@ cmpstr(const void *a, const void *b)
  * Add every *.html below base/rel (rel "" at the top) in name order.
  * 1 ok, 0 if anything failed (all printed, the walk goes on).
  */
+/* 1 if name is in the NULL-terminated list skip (which may be NULL). */
 static int
-load_dir(struct tmpl_set *set, const char *base, const char *rel, int depth)
+skipped(const char *const *skip, const char *name)
+{
+	for (; skip != NULL && *skip != NULL; skip++)
+		if (strcmp(*skip, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+load_dir(struct tmpl_set *set, const char *base, const char *rel, int depth,
+    const char *const *skip)
 {
 	DIR		*d = NULL;
 	struct dirent	*de;
@@ -1499,12 +1510,14 @@ load_dir(struct tmpl_set *set, const char *base, const char *rel, int depth)
 			kerr("%s: %s", buf_str(&path), strerror(errno));
 			rc = 0;
 		} else if (S_ISDIR(st.st_mode)) {
+			if (depth == 0 && skipped(skip, ents[i]))
+				continue;
 			if (depth >= TMPL_DIR_DEPTH) {
 				kerr("%s: directories nested too deeply",
 				    buf_str(&path));
 				rc = 0;
 			} else if (!load_dir(set, base, buf_str(&name),
-			    depth + 1))
+			    depth + 1, skip))
 				rc = 0;
 		} else if (S_ISREG(st.st_mode) &&
 		    (sz = strlen(ents[i])) > 5 &&
@@ -1534,10 +1547,16 @@ out:
 struct tmpl_set *
 tmpl_set_load(const char *dir)
 {
+	return tmpl_set_load_skip(dir, NULL);
+}
+
+struct tmpl_set *
+tmpl_set_load_skip(const char *dir, const char *const *skip)
+{
 	struct tmpl_set	*set;
 
 	set = tmpl_set_new();
-	if (!load_dir(set, dir, "", 0) || !tmpl_set_check(set)) {
+	if (!load_dir(set, dir, "", 0, skip) || !tmpl_set_check(set)) {
 		tmpl_set_free(set);
 		return NULL;
 	}

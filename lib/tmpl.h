@@ -85,6 +85,12 @@ int		 tmpl_set_add(struct tmpl_set *, const char *name,
  * every partial exists.  NULL on any error (already printed).
  */
 struct tmpl_set	*tmpl_set_load(const char *dir);
+/*
+ * The same, leaving out the top-level subdirectories named in skip (a
+ * NULL-terminated list): the generator skips the form service's own
+ * template root, formsvc/, and assets/.
+ */
+struct tmpl_set	*tmpl_set_load_skip(const char *dir, const char *const *skip);
 int		 tmpl_set_check(struct tmpl_set *);
 void		 tmpl_set_free(struct tmpl_set *);
 

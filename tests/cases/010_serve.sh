@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# 010_serve.sh: scripts/serve end to end: a fresh database and site under
-# $KENMIN_TMP, lighttpd on a free port, the pages, the CGI, the dot-path
-# rule and the security headers checked with curl, then the server stopped.
+# 010_serve.sh: scripts/serve end to end: lighttpd on a free port serving
+# the shared demo site with a copy of its database under $KENMIN_TMP, the
+# pages, the CGI, the dot-path rule and the security headers checked with
+# curl, then the server stopped.
+# needs: fixture
+# (the shared demo site of tests/fixture.sh, read-only: the served tree
+# is $KENMIN_TMP/site-out, the fixture's top-level entries as symbolic
+# links, so that the dot files this case plants stay in $KENMIN_TMP)
 set -uo pipefail
 
 : "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}" "${KENMIN_CGI:?}"
+: "${KENMIN_FIXTURE:?}"
 
 n_fail=0
 ok() { printf 'ok - %s\n' "$1"; }
@@ -37,6 +43,22 @@ generator = $KENMIN_GEN
 base_url = http://127.0.0.1:$PORT
 EOF
 
+# The state serve finds: the fixture's database and keys, copied with
+# loose modes that serve must tighten; the site exists, so serve builds
+# nothing.
+FIX_SITE=$KENMIN_FIXTURE/site
+mkdir -p "$KENMIN_VAR" "$SITE/boranet201909"
+cp "$KENMIN_FIXTURE/k.db" "$KENMIN_VAR/kenmin.db"
+cp -R "$KENMIN_FIXTURE/keys" "$KENMIN_VAR/keys"
+chmod 0755 "$KENMIN_VAR" "$KENMIN_VAR/keys"
+for f in "$FIX_SITE"/*; do
+	[ "${f##*/}" = boranet201909 ] || ln -s "$f" "$SITE/"
+done
+for f in "$FIX_SITE"/boranet201909/*; do
+	ln -s "$f" "$SITE/boranet201909/"
+done
+touch "$KENMIN_TMP/stamp"
+
 SERVE=$KENMIN_ROOT/scripts/serve
 trap '"$SERVE" --stop >/dev/null 2>&1' EXIT
 
@@ -56,7 +78,9 @@ check "var is private (0700)" \
     test "$(stat -c %a "$KENMIN_VAR")" = 700
 check "var/keys is private (0700)" \
     test "$(stat -c %a "$KENMIN_VAR/keys")" = 700
-check "the database was created" test -s "$KENMIN_VAR/kenmin.db"
+check "the database is in var" test -s "$KENMIN_VAR/kenmin.db"
+check "serve wrote nothing into the site" \
+    test -z "$(find "$SITE" "$FIX_SITE" -newer "$KENMIN_TMP/stamp" | head -n 3)"
 
 # fetch PATH: headers to $KENMIN_TMP/h, body to $KENMIN_TMP/b, status out.
 fetch() {

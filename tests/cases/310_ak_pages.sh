@@ -4,9 +4,13 @@
 # ones are under past/, a paused group's postings are nowhere), the
 # member directory, and A-16: no individual's name, no e-mail address
 # and no phone number outside a posting's own 連絡先 block.
+# needs: fixture
+# (the shared demo site of tests/fixture.sh, read-only; the urgent notice
+# and the paused group 900001 with its postings come from
+# tests/fixture.sql)
 set -uo pipefail
 
-: "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}"
+: "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_FIXTURE:?}"
 
 n_fail=0
 ok() { printf 'ok - %s\n' "$1"; }
@@ -18,32 +22,16 @@ check() {	# check NAME COMMAND...
 }
 
 T=$KENMIN_TMP
-INI=$T/k.ini
-DB=$T/k.db
-SITE=$T/site
+DB=$KENMIN_FIXTURE/k.db
+SITE=$KENMIN_FIXTURE/site
 AK=$SITE/boranet201909
-cat >"$INI" <<EOF
-[paths]
-database = $DB
-site_dir = $SITE
-git_dir = $T/site.git
-key_dir = $T/keys
-upload_dir = $T/uploads
-spool_dir = $T/spool
-theme_dir = $KENMIN_ROOT/themes/default
-content_dir = $KENMIN_ROOT/content
-EOF
+# A public group that paused while it had a recruiting posting (A-21:
+# its postings must vanish).
+PAUSED_GROUP=900001
 
-"$KENMIN_GEN" -c "$INI" init >/dev/null 2>"$T/init.err" || { cat "$T/init.err"; nok "init"; exit 1; }
-"$KENMIN_GEN" -c "$INI" demo --scale 1 >"$T/demo.out" 2>&1 || { tail "$T/demo.out"; nok "demo"; exit 1; }
-sqlite3 "$DB" "UPDATE setting SET value = '台風接近に伴う臨時休館のお知らせ' WHERE key = 'aikasa.urgent'"
-# Pause a group that has a recruiting posting (A-21: it must vanish).
-PAUSED_GROUP=$(sqlite3 "$DB" "SELECT m.id FROM member m JOIN posting p ON p.member_id = m.id WHERE m.type = 'group' AND m.state = 'public' AND m.status = 'active' AND p.state = 'public' AND p.anytime = 1 AND p.closed = 0 ORDER BY m.id LIMIT 1")
-sqlite3 "$DB" "UPDATE member SET status = 'paused' WHERE id = $PAUSED_GROUP"
-"$KENMIN_GEN" -c "$INI" build >"$T/build.out" 2>&1 || { tail "$T/build.out"; nok "build"; exit 1; }
-ok "init, demo and build"
-
-q() { sqlite3 "$DB" "$1"; }
+q() { sqlite3 -readonly "$DB" "$1"; }
+check "fixture: paused group $PAUSED_GROUP has a recruiting posting" \
+    test -n "$(q "SELECT p.id FROM posting p JOIN member m ON m.id = p.member_id WHERE m.id = $PAUSED_GROUP AND m.type = 'group' AND m.state = 'public' AND m.status = 'paused' AND p.state = 'public' AND p.anytime = 1 AND p.closed = 0")"
 TODAY=$(q "SELECT value FROM setting WHERE key = 'site.built_for'")
 VIS="p.state = 'public' AND m.state = 'public' AND m.status = 'active'"
 STARTED="(p.apply_from IS NULL OR p.apply_from <= '$TODAY')"
@@ -117,7 +105,7 @@ n=$(grep -c '<li><a href="/boranet201909/members/[0-9]*\.html"' "$AK/members/new
 check "new members page lists 20" test "$n" -eq 20
 
 # ---- A-16 ----
-line=$(grep '^# demo individual:' "$T/demo.out")
+line=$(grep '^# demo individual:' "$KENMIN_FIXTURE/demo.txt")
 name=$(printf '%s' "$line" | sed -n 's/.*name=\([^ ]*\) phone=.*/\1/p')
 phone=$(printf '%s' "$line" | sed -n 's/.*phone=\([^ ]*\) email=.*/\1/p')
 email=$(printf '%s' "$line" | sed -n 's/.*email=\([^ ]*\).*/\1/p')

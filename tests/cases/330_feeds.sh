@@ -5,9 +5,14 @@
 # and marked, drafts and hidden postings absent, stable ids, DTSTAMP
 # from the data, sitemap == every page, and the same bytes from a
 # second build.
+# needs: fixture
+# (the shared demo site of tests/fixture.sh, read-only, with the cancelled
+# event and grant 900001, the draft event 900002, the postings 900001-3
+# and the paused group 900001 with posting 900004 of tests/fixture.sql;
+# the second build and the publish work on a copy of its database)
 set -uo pipefail
 
-: "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}"
+: "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}" "${KENMIN_FIXTURE:?}"
 
 n_fail=0
 ok() { printf 'ok - %s\n' "$1"; }
@@ -18,7 +23,7 @@ check() {	# check NAME COMMAND...
 	if "$@"; then ok "$name"; else nok "$name"; fi
 }
 PY=/usr/bin/python3
-T=2026-11-26
+T=$(cat "$KENMIN_FIXTURE/today")
 THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
 W=$KENMIN_TMP
 mkcfg() {	# mkcfg NAME: a config with its own db, site and git dir
@@ -28,6 +33,7 @@ database = $W/$1.db
 site_dir = $W/$1-site
 git_dir = $W/$1.git
 key_dir = $W/keys
+upload_dir = $W/$1-uploads
 spool_dir = $W/$1-spool
 theme_dir = $THEME
 content_dir = $KENMIN_ROOT/content
@@ -40,56 +46,18 @@ gen() {	# gen NAME ARGS...
 	shift
 	"$KENMIN_GEN" -c "$W/$n.ini" --today "$T" "$@"
 }
-sql() { sqlite3 -bail "$W/a.db" "$@"; }
-
-mkcfg a
-if ! gen a init >/dev/null || ! gen a demo >/dev/null; then
-	nok "init and demo"
-	exit 1
-fi
-
-# Items the checks look for.  updated_at 1767225600 = 2026-01-01T00:00:00Z.
+sql() { sqlite3 -bail "$W/b.db" "$@"; }
+# updated_at of the test rows: 1767225600 = 2026-01-01T00:00:00Z.
 NOW=1767225600
-sql <<EOF || { nok "test rows inserted"; exit 1; }
-PRAGMA foreign_keys = ON;
-INSERT INTO event (id, category, state, organizer, title, starts_on,
-    ends_on, place, purpose, cancelled, created_at, updated_at, published_at)
-VALUES (900001, 'event', 'public', '試験主催会', '中止試験イベント、カンマ,セミコロン;円記号\\',
-    '2026-12-01', '2026-12-03', '山口市民会館', '一行目
-二行目', 1, $NOW, $NOW, 4000000000);
-INSERT INTO event (id, category, state, organizer, title, starts_on,
-    created_at, updated_at, published_at)
-VALUES (900002, 'event', 'draft', '試験主催会', '下書き非公開イベントQZX',
-    '2026-12-05', $NOW, $NOW, 4000000001);
-INSERT INTO grant_item (id, state, funder, name, apply_from, apply_until,
-    cancelled, created_at, updated_at, published_at)
-VALUES (900001, 'public', '試験財団', '中止試験助成QGR', '2026-11-01',
-    '2026-12-20', 1, $NOW, $NOW, 4000000000);
-EOF
-MEMBER=$(sql "SELECT id FROM member WHERE type = 'group' AND state = 'public'
-    AND status = 'active' ORDER BY id LIMIT 1")
-PAUSED=$(sql "SELECT id FROM member WHERE type = 'group' AND state = 'public'
-    AND status = 'active' ORDER BY id LIMIT 1 OFFSET 1")
-sql <<EOF || { nok "test postings inserted"; exit 1; }
-UPDATE member SET status = 'paused' WHERE id = $PAUSED;
-INSERT INTO posting (id, member_id, state, title, activity, org_name,
-    apply_from, apply_until, created_at, updated_at, published_at)
-VALUES (900001, $MEMBER, 'public', '募集中試験投稿QPA', '清掃活動', '試験の会',
-    '2026-11-01', '2026-12-31', $NOW, $NOW, 4000000000),
-  (900002, $MEMBER, 'public', '開始前試験投稿QPB', '清掃活動', '試験の会',
-    '2026-12-10', '2026-12-31', $NOW, $NOW, 4000000001),
-  (900003, $MEMBER, 'public', '終了試験投稿QPC', '清掃活動', '試験の会',
-    '2026-10-01', '2026-11-01', $NOW, $NOW, 4000000002),
-  (900004, $PAUSED, 'public', '休止団体試験投稿QPD', '清掃活動', '試験の会',
-    '2026-11-01', '2026-12-31', $NOW, $NOW, 4000000003);
-EOF
 
-if ! gen a build >/dev/null; then
-	nok "full build"
-	exit 1
-fi
-ok "full build"
-S=$W/a-site
+S=$KENMIN_FIXTURE/site
+rows=$(sqlite3 -readonly "$KENMIN_FIXTURE/k.db" "SELECT
+    (SELECT count(*) FROM event WHERE id IN (900001, 900002)) ||
+    (SELECT count(*) FROM grant_item WHERE id = 900001) ||
+    (SELECT count(*) FROM posting WHERE id BETWEEN 900001 AND 900004) ||
+    (SELECT count(*) FROM member WHERE id = 900001 AND status = 'paused')")
+check "the fixture has the test rows of tests/fixture.sql ($rows)" \
+    test "$rows" = 2141
 
 # One Python checker for the structure; it prints ok/not ok lines.
 $PY - "$S" <<'EOF'
@@ -266,9 +234,11 @@ check "paused group's posting in no file" \
     bash -c "! grep -rqF '休止団体試験投稿QPD' '$S'"
 
 # A second build from a copy of the data into an empty directory gives
-# the same feed bytes (nothing comes from the clock or hash order).
+# the same feed bytes (nothing comes from the clock or hash order).  This
+# is the suite's one rebuild of the same data; 340 compares publishes
+# with full builds.
 mkcfg b
-cp "$W/a.db" "$W/b.db"
+cp "$KENMIN_FIXTURE/k.db" "$W/b.db" && cp -a "$KENMIN_FIXTURE/keys" "$W/keys"
 if gen b build >/dev/null; then
 	same=1
 	for f in feeds/events.atom feeds/events.ics feeds/grants.atom \
@@ -281,14 +251,15 @@ else
 	nok "a second build writes the same bytes"
 fi
 
-# An incremental publish: un-cancel and retitle the event, unpublish the
-# grant; the feeds follow and the entry id stays.
+# An incremental publish into that second site: un-cancel and retitle
+# the event, unpublish the grant; the feeds follow and the entry id stays.
+S=$W/b-site
 sql "UPDATE event SET cancelled = 0, title = '再開試験イベントQRE',
     updated_at = $NOW + 60 WHERE id = 900001;
     UPDATE grant_item SET state = 'review' WHERE id = 900001;
     INSERT INTO publish_queue (kind, item_id, reason, enqueued_at)
     VALUES ('event', 900001, 'test', $NOW), ('grant', 900001, 'test', $NOW);"
-if gen a publish >/dev/null; then
+if gen b publish >/dev/null; then
 	check "publish: event retitled under the same id" \
 	    $PY -c 'import sys; sys.exit("<id>tag:kenmin.pref.yamaguchi.lg.jp,2025:event-900001</id>\n<title>再開試験イベントQRE</title>" not in open(sys.argv[1]).read())' \
 	    "$S/feeds/events.atom"

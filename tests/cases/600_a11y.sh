@@ -6,6 +6,8 @@
 # walk (every element reached, in order, focus visible, no trap); reflow
 # at 320 px and at 200 % text; the switcher; screenshots at 375 and
 # 1280 px (kept in $KENMIN_A11Y_SHOTS when set, else under $KENMIN_TMP).
+# needs: fixture
+# (the shared demo site of tests/fixture.sh, see tests/a11y/site.sh)
 set -uo pipefail
 ROOT=${KENMIN_ROOT:?}
 . "$ROOT/tests/a11y/site.sh"
@@ -14,12 +16,12 @@ SERVE=$ROOT/scripts/serve
 export KENMIN_PORT=$A11Y_PORT
 trap '"$SERVE" --stop >/dev/null 2>&1' EXIT
 
-if ! a11y_build >"$KENMIN_TMP/a11y_build.log" 2>&1; then
-	echo "not ok - demo site built for the browser checks"
-	sed 's/^/#   /' "$KENMIN_TMP/a11y_build.log"
+if ! a11y_prepare >"$KENMIN_TMP/a11y_prepare.log" 2>&1; then
+	echo "not ok - demo site prepared for the browser checks"
+	sed 's/^/#   /' "$KENMIN_TMP/a11y_prepare.log"
 	exit 1
 fi
-echo "ok - demo site built for the browser checks"
+echo "ok - demo site prepared for the browser checks"
 if ! "$SERVE" --background >"$KENMIN_TMP/serve.log" 2>&1; then
 	echo "not ok - serve --background starts the demo site"
 	sed 's/^/#   /' "$KENMIN_TMP/serve.log"

@@ -3,16 +3,18 @@
 # off, see tests/a11y/validate.js; tests/a11y/htmlvalidate.json) reports 0 errors on one page
 # of every generated page type of a demo site and on every formsvc
 # screen that answers GET without a login (run as a CGI, no server).
+# needs: fixture
+# (the shared demo site of tests/fixture.sh, see tests/a11y/site.sh)
 set -uo pipefail
 ROOT=${KENMIN_ROOT:?}
 . "$ROOT/tests/a11y/site.sh"
 
-if ! a11y_build >"$KENMIN_TMP/a11y_build.log" 2>&1; then
-	echo "not ok - demo site built for html-validate"
-	sed 's/^/#   /' "$KENMIN_TMP/a11y_build.log"
+if ! a11y_prepare >"$KENMIN_TMP/a11y_prepare.log" 2>&1; then
+	echo "not ok - demo site prepared for html-validate"
+	sed 's/^/#   /' "$KENMIN_TMP/a11y_prepare.log"
 	exit 1
 fi
-echo "ok - demo site built for html-validate"
+echo "ok - demo site prepared for html-validate"
 
 # Each formsvc screen's body, as the CGI answers a GET for it.
 FORMS_DIR=$KENMIN_TMP/forms
