@@ -563,11 +563,19 @@ put_post(struct buf *b, uint64_t v)
 	buf_putn(b, s + n, sizeof(s) - n);
 }
 
+/*
+ * Write one index file, and mark it made this run (r->seen) so that a
+ * publish does not prune it as a file the family no longer makes.
+ */
 static int
 put_file(struct rctx *r, const char *path, const struct buf *b)
 {
 	if (!buf_ok(b)) {
 		kerr("%s: too large", path);
+		return 0;
+	}
+	if (!strset_add(r->seen, path)) {
+		kerr("%s: written twice in one run", path);
 		return 0;
 	}
 	return site_put(r->site, path, b->p == NULL ? "" : b->p, b->len);

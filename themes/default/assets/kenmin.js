@@ -105,6 +105,23 @@
 		    "kenmin-tools-size"));
 		box.appendChild(group("背景色", BGS, KEY_BG, "kenmin-tools-bg"));
 		box.removeAttribute("hidden");
+		searchInBrowser();
+	}
+
+	/*
+	 * With JavaScript the header search goes to the static search page,
+	 * which answers from the index files; without it, to formsvc.
+	 */
+	function searchInBrowser() {
+		var forms = document.getElementsByTagName("form"), i, page;
+
+		if (typeof window.XMLHttpRequest === "undefined")
+			return;
+		for (i = 0; i < forms.length; i++) {
+			page = forms[i].getAttribute("data-search-page");
+			if (page !== null && page !== "")
+				forms[i].setAttribute("action", page);
+		}
 	}
 
 	if (document.readyState === "loading")
