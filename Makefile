@@ -39,6 +39,7 @@ GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/ak_top.c generator/ak_postings.c generator/ak_members.c generator/ak_other.c \
 	   generator/sn_top.c generator/sn_orgs.c generator/sn_events.c generator/sn_grants.c \
 	   generator/mail.c generator/audit.c generator/staff.c \
+	   generator/keys.c generator/purge.c \
 	   generator/assets.c generator/search.c
 FSV_SRCS = formsvc/main.c formsvc/request.c formsvc/response.c \
 	   formsvc/sandbox.c formsvc/pages.c formsvc/session.c formsvc/auth.c \

@@ -500,7 +500,7 @@ member_postings(struct rctx *r, struct tval *m, int64_t id)
 }
 
 static int
-render_member(struct rctx *r, int64_t id)
+render_member(struct rctx *r, void *arg, int64_t id)
 {
 	sqlite3_stmt	*st;
 	struct tval	*ctx, *m;
@@ -509,6 +509,7 @@ render_member(struct rctx *r, int64_t id)
 	const char	*type;
 	int		 n, rc = 0;
 
+	(void)arg;
 	snprintf(rel, sizeof(rel), "boranet201909/members/%lld.html",
 	    (long long)id);
 	if ((st = db_prep(r->g->db, sqls[SQL_DETAIL])) == NULL)
@@ -585,28 +586,7 @@ out:
 static int
 render_members(struct rctx *r, const struct idlist *ids)
 {
-	sqlite3_stmt	*st;
-	int64_t		*all = NULL;
-	size_t		 n = 0, i;
-	int		 rc;
-
-	if (ids != NULL) {
-		for (i = 0; i < ids->len; i++)
-			if (!render_member(r, ids->ids[i]))
-				return 0;
-		return 1;
-	}
-	if ((st = db_prep(r->g->db, sqls[SQL_ALL_IDS])) == NULL)
-		return 0;
-	while ((rc = db_row(r->g->db, st)) == 1) {
-		all = xrealloc(all, (n + 1) * sizeof(*all));
-		all[n++] = sqlite3_column_int64(st, 0);
-	}
-	for (i = 0; rc == 0 && i < n; i++)
-		if (!render_member(r, all[i]))
-			rc = -1;
-	free(all);
-	return rc == 0;
+	return rctx_each_id(r, ids, sqls[SQL_ALL_IDS], render_member, NULL);
 }
 
 #define AK_MEMBER_KINDS	(KBIT(K_MEMBER) | KBIT(K_MASTER))

@@ -117,7 +117,7 @@ out:
 }
 
 static int
-render_interview(struct rctx *r, int64_t id)
+render_interview(struct rctx *r, void *arg, int64_t id)
 {
 	sqlite3_stmt	*st;
 	struct tval	*ctx, *o, *photos;
@@ -125,6 +125,7 @@ render_interview(struct rctx *r, int64_t id)
 	char		 rel[128], s[600];
 	int		 n, rc = 0;
 
+	(void)arg;
 	snprintf(rel, sizeof(rel), "boranet201909/interviews/%lld.html",
 	    (long long)id);
 	if ((st = db_prep(r->g->db, sqls[SQL_IV_DETAIL])) == NULL)
@@ -192,28 +193,7 @@ out:
 static int
 render_interview_pages(struct rctx *r, const struct idlist *ids)
 {
-	sqlite3_stmt	*st;
-	int64_t		*all = NULL;
-	size_t		 n = 0, i;
-	int		 rc;
-
-	if (ids != NULL) {
-		for (i = 0; i < ids->len; i++)
-			if (!render_interview(r, ids->ids[i]))
-				return 0;
-		return 1;
-	}
-	if ((st = db_prep(r->g->db, sqls[SQL_IV_ALL])) == NULL)
-		return 0;
-	while ((rc = db_row(r->g->db, st)) == 1) {
-		all = xrealloc(all, (n + 1) * sizeof(*all));
-		all[n++] = sqlite3_column_int64(st, 0);
-	}
-	for (i = 0; rc == 0 && i < n; i++)
-		if (!render_interview(r, all[i]))
-			rc = -1;
-	free(all);
-	return rc == 0;
+	return rctx_each_id(r, ids, sqls[SQL_IV_ALL], render_interview, NULL);
 }
 
 /* ---- Q&A ---- */

@@ -539,13 +539,14 @@ posting_fields(struct rctx *r, struct tval *ctx, int64_t id)
 
 /* Render posting id if it is shown; 0 on error. */
 static int
-render_posting(struct rctx *r, int64_t id)
+render_posting(struct rctx *r, void *arg, int64_t id)
 {
 	sqlite3_stmt	*st;
 	struct tval	*ctx, *p;
 	char		 rel[128], s[128];
 	int		 n, past;
 
+	(void)arg;
 	snprintf(rel, sizeof(rel), "boranet201909/postings/%lld.html",
 	    (long long)id);
 	if ((st = db_prep(r->g->db, sqls[SQL_DETAIL])) == NULL)
@@ -604,28 +605,7 @@ render_posting(struct rctx *r, int64_t id)
 static int
 render_postings(struct rctx *r, const struct idlist *ids)
 {
-	sqlite3_stmt	*st;
-	int64_t		*all = NULL;
-	size_t		 n = 0, i;
-	int		 rc;
-
-	if (ids != NULL) {
-		for (i = 0; i < ids->len; i++)
-			if (!render_posting(r, ids->ids[i]))
-				return 0;
-		return 1;
-	}
-	if ((st = db_prep(r->g->db, sqls[SQL_ALL_IDS])) == NULL)
-		return 0;
-	while ((rc = db_row(r->g->db, st)) == 1) {
-		all = xrealloc(all, (n + 1) * sizeof(*all));
-		all[n++] = sqlite3_column_int64(st, 0);
-	}
-	for (i = 0; rc == 0 && i < n; i++)
-		if (!render_posting(r, all[i]))
-			rc = -1;
-	free(all);
-	return rc == 0;
+	return rctx_each_id(r, ids, sqls[SQL_ALL_IDS], render_posting, NULL);
 }
 
 const struct family fam_ak_recruiting = {

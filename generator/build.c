@@ -198,15 +198,6 @@ publish_enqueue(struct db *db, enum kind k, int64_t id, const char *why)
 	return db_run(db, st);
 }
 
-static void
-idlist_add(struct idlist *l, int64_t id)
-{
-	if (l->len > 0 && l->ids[l->len - 1] == id)
-		return;		/* the queue is read sorted by id */
-	l->ids = xrealloc(l->ids, (l->len + 1) * sizeof(*l->ids));
-	l->ids[l->len++] = id;
-}
-
 /*
  * Read the queue up to its current end into r->queued and r->changed,
  * and a commit message into msg.  Returns the last id read, -1 on error.
@@ -287,37 +278,6 @@ built_for_set(struct db *db, const char *today)
 	return db_run(db, st);
 }
 
-/* After a list family ran in a publish: delete what it no longer makes. */
-static int
-prune(struct rctx *r, const char *prefix)
-{
-	struct db	*db = r->g->db;
-	sqlite3_stmt	*st;
-	char		**stale = NULL;
-	size_t		 n = 0, i;
-	int		 rc, ok = 1;
-
-	if ((st = db_prep(db, sqls[SQL_FILES_UNDER])) == NULL)
-		return 0;
-	db_bind_text(st, 1, prefix);
-	while ((rc = db_row(db, st)) == 1) {
-		const char *p = db_col_text(st, 0);
-
-		if (strset_has(r->seen, p))
-			continue;
-		stale = xrealloc(stale, (n + 1) * sizeof(*stale));
-		stale[n++] = xstrdup(p);
-	}
-	if (rc < 0)
-		ok = 0;
-	for (i = 0; i < n; i++) {
-		if (ok && !site_remove(r->site, stale[i]))
-			ok = 0;
-		free(stale[i]);
-	}
-	free(stale);
-	return ok;
-}
 
 /* ---- detail families: which pages, and removing the others ---- */
 
@@ -350,6 +310,43 @@ detail_id(const struct family *f, const char *path, int64_t *id)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Remove the files under prefix this run did not render; with f, only
+ * f's detail pages there.
+ */
+static int
+prune_under(struct rctx *r, const char *prefix, const struct family *f)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	char		**stale = NULL;
+	int64_t		 id;
+	size_t		 n = 0, i;
+	int		 rc, ok = 1;
+
+	if ((st = db_prep(db, sqls[SQL_FILES_UNDER])) == NULL)
+		return 0;
+	db_bind_text(st, 1, prefix);
+	while ((rc = db_row(db, st)) == 1) {
+		const char *p = db_col_text(st, 0);
+
+		if ((f != NULL && !detail_id(f, p, &id)) ||
+		    strset_has(r->seen, p))
+			continue;
+		stale = xrealloc(stale, (n + 1) * sizeof(*stale));
+		stale[n++] = xstrdup(p);
+	}
+	if (rc < 0)
+		ok = 0;
+	for (i = 0; i < n; i++) {
+		if (ok && !site_remove(r->site, stale[i]))
+			ok = 0;
+		free(stale[i]);
+	}
+	free(stale);
+	return ok;
 }
 
 static int
@@ -455,35 +452,12 @@ detail_targets(struct rctx *r, const struct family *f, struct idlist *out)
 static int
 detail_prune_all(struct rctx *r, const struct family *f)
 {
-	struct db	*db = r->g->db;
-	sqlite3_stmt	*st;
-	char		**stale = NULL;
-	int64_t		 id;
-	size_t		 n = 0, i, d;
-	int		 rc, ok = 1;
+	size_t	 d;
 
-	for (d = 0; ok && f->pages[d] != NULL; d++) {
-		if ((st = db_prep(db, sqls[SQL_FILES_UNDER])) == NULL)
+	for (d = 0; f->pages[d] != NULL; d++)
+		if (!prune_under(r, f->pages[d], f))
 			return 0;
-		db_bind_text(st, 1, f->pages[d]);
-		while ((rc = db_row(db, st)) == 1) {
-			const char *p = db_col_text(st, 0);
-
-			if (!detail_id(f, p, &id) || strset_has(r->seen, p))
-				continue;
-			stale = xrealloc(stale, (n + 1) * sizeof(*stale));
-			stale[n++] = xstrdup(p);
-		}
-		if (rc < 0)
-			ok = 0;
-	}
-	for (i = 0; i < n; i++) {
-		if (ok && !site_remove(r->site, stale[i]))
-			ok = 0;
-		free(stale[i]);
-	}
-	free(stale);
-	return ok;
+	return 1;
 }
 
 /*
@@ -604,7 +578,7 @@ run_family(struct rctx *r, const struct family *f)
 		return 1;
 	if (!f->render(r, NULL))
 		return 0;
-	return f->owns == NULL || prune(r, f->owns);
+	return f->owns == NULL || prune_under(r, f->owns, NULL);
 }
 
 

@@ -35,6 +35,8 @@ int	 cmd_stats(struct gen *, int argc, char *argv[]);
 /* mail.c: the outbox sender; audit.c: verify/purge the audit chain. */
 int	 cmd_mail(struct gen *, int argc, char *argv[]);
 int	 cmd_audit(struct gen *, int argc, char *argv[]);
+int	 cmd_keys(struct gen *, int argc, char *argv[]);	/* keys.c */
+int	 cmd_purge(struct gen *, int argc, char *argv[]);	/* purge.c */
 
 /* demo.c: deterministic demo data. */
 int	 cmd_demo(struct gen *, int argc, char *argv[]);
@@ -251,6 +253,11 @@ void		 tv_date_ja(struct tval *obj, const char *key, const char *ymd);
 void		 rctx_paging(struct rctx *, struct tval *ctx, const char *base,
 		    size_t page, size_t pages);
 char		*page_path(const char *base, size_t page);
+void		 tv_set_nonempty(struct tval *, const char *key, const char *);
+void		 idlist_add(struct idlist *, int64_t);
+int		 rctx_each_id(struct rctx *, const struct idlist *ids,
+		    const char *sql, int (*one)(struct rctx *, void *, int64_t),
+		    void *arg);
 int		 md_render(const char *md, struct buf *out);
 
 /*
@@ -317,12 +324,21 @@ void		 sn_tv_file(struct tval *list, const char *public_name,
 const char	*sn_org_kind_label(const char *kind);
 void		 sn_tv_text(struct tval *, const char *key, const char *);
 int		 sn_date_parse(const char *, int *, int *, int *);
-void		 sn_calendar(struct rctx *, struct tval *ctx, int y, int m,
-		    const struct sn_calitem *, size_t, const char *hrefbase,
-		    const char *calbase, const char *prev, const char *next);
+struct sn_calpages {	/* the month calendar pages of one family */
+	enum kind	 kind;		/* of the items */
+	const char	*base;		/* "events/": pages base + "calendar/" */
+	const char	*crumb;		/* the title of the list at /base */
+	const char	*title;		/* "（YYYY年M月）" is appended */
+	const char	*tmpl;
+	/* Whether the item is on the month's page, first/last "-01"/"-31". */
+	int		(*in_month)(const struct sn_calitem *,
+			    const char *first, const char *last);
+};
+int		 sn_calendars(struct rctx *, const struct sn_calpages *,
+		    const struct sn_calitem *, size_t, char (*months)[8],
+		    size_t nm);
 void		 sn_months_add(char (**)[8], size_t *, const char *from,
 		    const char *to);
-void		 sn_ids_add(struct idlist *, int64_t);
 
 extern const struct family fam_sn_top;
 /* sn_orgs.c */

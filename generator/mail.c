@@ -170,9 +170,9 @@ row_load(struct gen *g, int64_t id, struct row *r)
 	r->subject = col_dup(st, 4);
 	r->list_unsubscribe = col_dup(st, 6);
 	r->attempts = sqlite3_column_int64(st, 7);
-	ok = open_col(g->keys, st, 1, "to", id, &r->to) &&
-	    open_col(g->keys, st, 2, "reply_to", id, &r->reply_to) &&
-	    open_col(g->keys, st, 5, "body", id, &r->body) &&
+	ok = open_col(g->keys, st, 1, "to_ct", id, &r->to) &&
+	    open_col(g->keys, st, 2, "reply_to_ct", id, &r->reply_to) &&
+	    open_col(g->keys, st, 5, "body_ct", id, &r->body) &&
 	    r->to != NULL && r->body != NULL;
 	sqlite3_reset(st);
 	return ok ? 1 : -1;
@@ -494,7 +494,7 @@ list_dead(struct gen *g)
 	while ((r = db_row(g->db, st)) == 1) {
 		id = sqlite3_column_int64(st, 0);
 		buf_reset(&masked);
-		if (crypto_open(g->keys, "outbox", "to", id,
+		if (crypto_open(g->keys, "outbox", "to_ct", id,
 		    sqlite3_column_blob(st, 2),
 		    (size_t)sqlite3_column_bytes(st, 2), &pt))
 			audit_mask_email(buf_str(&pt), &masked);

@@ -25,6 +25,8 @@ static const struct cmd cmds[] = {
 	{ "stats", cmd_stats, "stats" },
 	{ "mail", cmd_mail, "mail [--list-dead]" },
 	{ "audit", cmd_audit, "audit verify|purge|export" },
+	{ "keys", cmd_keys, "keys rotate|check" },
+	{ "purge", cmd_purge, "purge" },
 	{ "build", cmd_build, "build" },
 	{ "publish", cmd_publish, "publish" },
 	{ "history", cmd_history, "history" },

@@ -10,9 +10,11 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <sqlite3.h>
 
 #include "buf.h"
 #include "config.h"
+#include "db.h"
 #include "tmpl.h"
 #include "util.h"
 #include "extern.h"
@@ -248,6 +250,56 @@ tv_date_ja(struct tval *obj, const char *key, const char *ymd)
 	tv_set_str(obj, key, s);
 	snprintf(k, sizeof(k), "%s_iso", key);
 	tv_set_str(obj, k, ymd);
+}
+
+/* Set key to v unless v is NULL or empty. */
+void
+tv_set_nonempty(struct tval *obj, const char *key, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		tv_set_str(obj, key, v);
+}
+
+/* Append id unless it repeats the last one (ids are read sorted). */
+void
+idlist_add(struct idlist *l, int64_t id)
+{
+	if (l->len > 0 && l->ids[l->len - 1] == id)
+		return;
+	l->ids = xrealloc(l->ids, (l->len + 1) * sizeof(*l->ids));
+	l->ids[l->len++] = id;
+}
+
+/*
+ * A detail family's loop: call one(r, arg, id) for each of ids, or
+ * (ids NULL) for every id the statement sql yields, all of them read
+ * before the first page is rendered; 1 ok.
+ */
+int
+rctx_each_id(struct rctx *r, const struct idlist *ids, const char *sql,
+    int (*one)(struct rctx *, void *, int64_t), void *arg)
+{
+	struct idlist	 all = { NULL, 0 };
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc = 0, row;
+
+	if (ids == NULL) {
+		if ((st = db_prep(r->g->db, sql)) == NULL)
+			return 0;
+		while ((row = db_row(r->g->db, st)) == 1)
+			idlist_add(&all, sqlite3_column_int64(st, 0));
+		if (row < 0)
+			goto out;
+		ids = &all;
+	}
+	for (i = 0; i < ids->len; i++)
+		if (!one(r, arg, ids->ids[i]))
+			goto out;
+	rc = 1;
+out:
+	free(all.ids);
+	return rc;
 }
 
 /* "dir/" + page 1 → "dir/index.html", page n → "dir/index-n.html". */

@@ -325,61 +325,43 @@ out:
 	return rc;
 }
 
+/* An event is on the pages of the months its dates touch. */
+static int
+ev_in_month(const struct sn_calitem *it, const char *first, const char *last)
+{
+	const char	*to = *it->to != '\0' ? it->to : it->from;
+
+	return *it->from != '\0' && strcmp(it->from, last) <= 0 &&
+	    strcmp(to, first) >= 0;
+}
+
+static const struct sn_calpages ev_cal = {
+	K_EVENT, "events/", "イベント・募集を探す", "イベント・募集カレンダー",
+	"supernet/events/calendar", ev_in_month
+};
+
 static int
 render_calendar(struct rctx *r, const struct idlist *ids)
 {
 	struct evs		 all = { NULL, 0 };
 	struct sn_calitem	*items = NULL;
-	struct tval		*ctx;
-	char			(*months)[8] = NULL, path[64], title[128];
-	char			 first[16], last[16];
-	size_t			 nm = 0, i, j, n;
-	int			 y, mo, rc = 0;
+	char			(*months)[8] = NULL;
+	size_t			 nm = 0, i;
+	int			 rc = 0;
 
 	(void)ids;
 	if (!evs_load(r, &all))
 		goto out;
 	ev_months(&all, &months, &nm);
 	items = xcalloc(all.len + 1, sizeof(*items));
-	for (i = 0; i < nm; i++) {
-		if (sscanf(months[i], "%4d-%2d", &y, &mo) != 2)
-			goto out;
-		snprintf(first, sizeof(first), "%s-01", months[i]);
-		snprintf(last, sizeof(last), "%s-31", months[i]);
-		/* The events touching this month, in list order by date. */
-		for (n = 0, j = 0; j < all.len; j++) {
-			const struct ev *v = &all.v[j];
-			const char *to = *v->ends != '\0' ? v->ends : v->starts;
-
-			if (*v->starts == '\0' || strcmp(v->starts, last) > 0 ||
-			    strcmp(to, first) < 0)
-				continue;
-			items[n].id = v->id;
-			items[n].title = v->title;
-			items[n].from = v->starts;
-			items[n].to = v->ends;
-			items[n].cancelled = v->cancelled;
-			n++;
-		}
-		snprintf(path, sizeof(path), "events/calendar/%s.html",
-		    months[i]);
-		if ((ctx = rctx_page(r, path)) == NULL)
-			goto out;
-		for (j = 0; j < n; j++)
-			site_dep(r->site, kind_name(K_EVENT), items[j].id);
-		snprintf(title, sizeof(title), "イベント・募集カレンダー（%d年%d月）",
-		    y, mo);
-		tv_set_str(ctx, "title", title);
-		rctx_crumb(r, "イベント・募集を探す", "/events/");
-		rctx_crumb(r, title, NULL);
-		sn_calendar(r, ctx, y, mo, items, n, "/events/",
-		    "/events/calendar/", i > 0 ? months[i - 1] : NULL,
-		    i + 1 < nm ? months[i + 1] : NULL);
-		if (!rctx_write(r, SITE_SUPERNET, "supernet/events/calendar",
-		    ctx))
-			goto out;
+	for (i = 0; i < all.len; i++) {	/* in list order by date */
+		items[i].id = all.v[i].id;
+		items[i].title = all.v[i].title;
+		items[i].from = all.v[i].starts;
+		items[i].to = all.v[i].ends;
+		items[i].cancelled = all.v[i].cancelled;
 	}
-	rc = 1;
+	rc = sn_calendars(r, &ev_cal, items, all.len, months, nm);
 out:
 	free(items);
 	free(months);
@@ -389,16 +371,10 @@ out:
 
 /* ---- the detail page ---- */
 
-static void
-set_nonempty(struct tval *o, const char *key, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		tv_set_str(o, key, v);
-}
-
 static int
-ev_detail(struct rctx *r, const struct sn_master *m, int64_t id)
+ev_detail(struct rctx *r, void *arg, int64_t id)
 {
+	const struct sn_master	*m = arg;
 	struct db	*db = r->g->db;
 	sqlite3_stmt	*st;
 	struct tval	*ctx, *list;
@@ -422,22 +398,22 @@ ev_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	tv_set_str(ctx, "organizer", db_col_text(st, 1));
 	snprintf(title, sizeof(title), "%s", db_col_text(st, 2));
 	tv_set_str(ctx, "name", title);
-	set_nonempty(ctx, "held", db_col_text(st, 3));
+	tv_set_nonempty(ctx, "held", db_col_text(st, 3));
 	tv_date_ja(ctx, "starts", db_col_text(st, 4));
 	if (strcmp(db_col_text(st, 5), db_col_text(st, 4)) != 0)
 		tv_date_ja(ctx, "ends", db_col_text(st, 5));
-	set_nonempty(ctx, "place", db_col_text(st, 6));
+	tv_set_nonempty(ctx, "place", db_col_text(st, 6));
 	sn_tv_text(ctx, "purpose", db_col_text(st, 7));
 	/* "body" is the layout's: the 内容 field is "content". */
 	sn_tv_text(ctx, "content", db_col_text(st, 8));
-	set_nonempty(ctx, "fee", db_col_text(st, 9));
-	set_nonempty(ctx, "audience", db_col_text(st, 10));
+	tv_set_nonempty(ctx, "fee", db_col_text(st, 9));
+	tv_set_nonempty(ctx, "audience", db_col_text(st, 10));
 	tv_date_ja(ctx, "apply_from", db_col_text(st, 11));
 	tv_date_ja(ctx, "apply_until", db_col_text(st, 12));
 	sn_tv_text(ctx, "apply_method", db_col_text(st, 13));
 	sn_tv_text(ctx, "contact", db_col_text(st, 14));
-	set_nonempty(ctx, "cosponsor", db_col_text(st, 15));
-	set_nonempty(ctx, "ref_url", db_col_text(st, 16));
+	tv_set_nonempty(ctx, "cosponsor", db_col_text(st, 15));
+	tv_set_nonempty(ctx, "ref_url", db_col_text(st, 16));
 	tv_set_bool(ctx, "cancelled", sqlite3_column_int(st, 17));
 	if (sqlite3_column_type(st, 18) != SQLITE_NULL) {
 		int64_t oid = sqlite3_column_int64(st, 18);
@@ -481,28 +457,11 @@ static int
 render_detail(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	struct idlist		 t = { NULL, 0 };
-	sqlite3_stmt		*st;
-	size_t			 i;
-	int			 rc = 0, row;
+	int			 rc;
 
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
-	if (ids == NULL) {
-		if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
-			goto out;
-		while ((row = db_row(r->g->db, st)) == 1)
-			sn_ids_add(&t, sqlite3_column_int64(st, 0));
-		if (row < 0)
-			goto out;
-		ids = &t;
-	}
-	for (i = 0; i < ids->len; i++)
-		if (!ev_detail(r, m, ids->ids[i]))
-			goto out;
-	rc = 1;
-out:
-	free(t.ids);
+	rc = rctx_each_id(r, ids, sqls[SQL_IDS], ev_detail, m);
 	sn_master_free(m);
 	return rc;
 }

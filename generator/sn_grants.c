@@ -310,56 +310,41 @@ render_area(struct rctx *r, const struct idlist *ids)
 	return render_facet(r, 0);
 }
 
+/* A grant is on the page of its deadline's month. */
+static int
+gr_in_month(const struct sn_calitem *it, const char *first, const char *last)
+{
+	(void)last;
+	return strncmp(it->from, first, 7) == 0;
+}
+
+static const struct sn_calpages gr_cal = {
+	K_GRANT, "grants/", "助成を探す", "助成の募集締め切りカレンダー",
+	"supernet/grants/calendar", gr_in_month
+};
+
 static int
 render_calendar(struct rctx *r, const struct idlist *ids)
 {
 	struct grs		 all = { NULL, 0 };
 	struct sn_calitem	*items = NULL;
-	struct tval		*ctx;
-	char			(*months)[8] = NULL, path[64], title[128];
-	size_t			 nm = 0, i, j, n;
-	int			 y, mo, rc = 0;
+	char			(*months)[8] = NULL;
+	size_t			 nm = 0, i;
+	int			 rc = 0;
 
 	(void)ids;
 	if (!grs_load(r, &all))
 		goto out;
 	gr_months(&all, &months, &nm);
 	items = xcalloc(all.len + 1, sizeof(*items));
-	for (i = 0; i < nm; i++) {
-		if (sscanf(months[i], "%4d-%2d", &y, &mo) != 2)
-			goto out;
-		/* By deadline, then id: the order of a day's cell. */
-		for (n = 0, j = 0; j < all.len; j++) {
-			const struct gr *v = &all.v[j];
-
-			if (strncmp(v->until, months[i], 7) != 0)
-				continue;
-			items[n].id = v->id;
-			items[n].title = v->name;
-			items[n].from = v->until;
-			items[n].to = v->until;
-			items[n].cancelled = v->cancelled;
-			n++;
-		}
-		snprintf(path, sizeof(path), "grants/calendar/%s.html",
-		    months[i]);
-		if ((ctx = rctx_page(r, path)) == NULL)
-			goto out;
-		for (j = 0; j < n; j++)
-			site_dep(r->site, kind_name(K_GRANT), items[j].id);
-		snprintf(title, sizeof(title), "助成の募集締め切りカレンダー（%d年%d月）",
-		    y, mo);
-		tv_set_str(ctx, "title", title);
-		rctx_crumb(r, "助成を探す", "/grants/");
-		rctx_crumb(r, title, NULL);
-		sn_calendar(r, ctx, y, mo, items, n, "/grants/",
-		    "/grants/calendar/", i > 0 ? months[i - 1] : NULL,
-		    i + 1 < nm ? months[i + 1] : NULL);
-		if (!rctx_write(r, SITE_SUPERNET, "supernet/grants/calendar",
-		    ctx))
-			goto out;
+	for (i = 0; i < all.len; i++) {	/* by deadline, then id */
+		items[i].id = all.v[i].id;
+		items[i].title = all.v[i].name;
+		items[i].from = all.v[i].until;
+		items[i].to = all.v[i].until;
+		items[i].cancelled = all.v[i].cancelled;
 	}
-	rc = 1;
+	rc = sn_calendars(r, &gr_cal, items, all.len, months, nm);
 out:
 	free(items);
 	free(months);
@@ -369,16 +354,10 @@ out:
 
 /* ---- the detail page ---- */
 
-static void
-set_nonempty(struct tval *o, const char *key, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		tv_set_str(o, key, v);
-}
-
 static int
-gr_detail(struct rctx *r, const struct sn_master *m, int64_t id)
+gr_detail(struct rctx *r, void *arg, int64_t id)
 {
+	const struct sn_master	*m = arg;
 	struct db	*db = r->g->db;
 	sqlite3_stmt	*st;
 	struct tval	*ctx, *c;
@@ -404,9 +383,9 @@ gr_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	tv_set_str(ctx, "name", title);
 	tv_set_str(ctx, "title", title);
 	sn_tv_text(ctx, "purpose", db_col_text(st, 2));
-	set_nonempty(ctx, "amount", db_col_text(st, 3));
+	tv_set_nonempty(ctx, "amount", db_col_text(st, 3));
 	sn_tv_text(ctx, "target_project", db_col_text(st, 4));
-	set_nonempty(ctx, "audience", db_col_text(st, 5));
+	tv_set_nonempty(ctx, "audience", db_col_text(st, 5));
 	tv_date_ja(ctx, "apply_from", db_col_text(st, 6));
 	tv_date_ja(ctx, "apply_until", db_col_text(st, 7));
 	sn_tv_text(ctx, "apply_method", db_col_text(st, 8));
@@ -424,7 +403,7 @@ gr_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	}
 	if (has)
 		tv_set(ctx, "contact", c);
-	set_nonempty(ctx, "ref_url", db_col_text(st, 15));
+	tv_set_nonempty(ctx, "ref_url", db_col_text(st, 15));
 	tv_set_bool(ctx, "cancelled", sqlite3_column_int(st, 16));
 	sn_tv_master(ctx, "fields", r->arena, m, SNM_FIELD,
 	    db_col_text(st, 17), "/grants/field/");
@@ -440,28 +419,11 @@ static int
 render_detail(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	struct idlist		 t = { NULL, 0 };
-	sqlite3_stmt		*st;
-	size_t			 i;
-	int			 rc = 0, row;
+	int			 rc;
 
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
-	if (ids == NULL) {
-		if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
-			goto out;
-		while ((row = db_row(r->g->db, st)) == 1)
-			sn_ids_add(&t, sqlite3_column_int64(st, 0));
-		if (row < 0)
-			goto out;
-		ids = &t;
-	}
-	for (i = 0; i < ids->len; i++)
-		if (!gr_detail(r, m, ids->ids[i]))
-			goto out;
-	rc = 1;
-out:
-	free(t.ids);
+	rc = rctx_each_id(r, ids, sqls[SQL_IDS], gr_detail, m);
 	sn_master_free(m);
 	return rc;
 }

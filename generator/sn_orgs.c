@@ -420,17 +420,11 @@ render_area(struct rctx *r, const struct idlist *ids)
 
 /* ---- the detail page ---- */
 
-static void
-set_nonempty(struct tval *o, const char *key, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		tv_set_str(o, key, v);
-}
-
 /* The detail page of org id, or its removal when it is not listed. */
 static int
-org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
+org_detail(struct rctx *r, void *arg, int64_t id)
 {
+	const struct sn_master	*m = arg;
 	struct db		*db = r->g->db;
 	sqlite3_stmt		*st;
 	const struct sn_mrow	*mr;
@@ -461,22 +455,22 @@ org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	tv_set_bool(ctx, "company", company);
 	tv_set_str(ctx, "title", db_col_text(st, 1));
 	tv_set_str(ctx, "name", db_col_text(st, 1));
-	set_nonempty(ctx, "kana", db_col_text(st, 2));
-	set_nonempty(ctx, "rep_name", db_col_text(st, 3));
-	set_nonempty(ctx, "rep_title", db_col_text(st, 4));
-	set_nonempty(ctx, "staff_name", db_col_text(st, 5));
-	set_nonempty(ctx, "staff_title", db_col_text(st, 6));
+	tv_set_nonempty(ctx, "kana", db_col_text(st, 2));
+	tv_set_nonempty(ctx, "rep_name", db_col_text(st, 3));
+	tv_set_nonempty(ctx, "rep_title", db_col_text(st, 4));
+	tv_set_nonempty(ctx, "staff_name", db_col_text(st, 5));
+	tv_set_nonempty(ctx, "staff_title", db_col_text(st, 6));
 	if ((mr = sn_master_get(m, SNM_AREA, sqlite3_column_int64(st, 7)))
 	    != NULL)
 		tv_set_str(ctx, "target_area", mr->name);
-	set_nonempty(ctx, "purpose", db_col_text(st, 8));
-	set_nonempty(ctx, "activities", db_col_text(st, 9));
-	set_nonempty(ctx, "csr", db_col_text(st, 10));
-	set_nonempty(ctx, "collaboration", db_col_text(st, 11));
-	set_nonempty(ctx, "appeal", db_col_text(st, 12));
-	set_nonempty(ctx, "main_office", db_col_text(st, 13));
-	set_nonempty(ctx, "sub_office", db_col_text(st, 14));
-	set_nonempty(ctx, "zip", db_col_text(st, 15));
+	tv_set_nonempty(ctx, "purpose", db_col_text(st, 8));
+	tv_set_nonempty(ctx, "activities", db_col_text(st, 9));
+	tv_set_nonempty(ctx, "csr", db_col_text(st, 10));
+	tv_set_nonempty(ctx, "collaboration", db_col_text(st, 11));
+	tv_set_nonempty(ctx, "appeal", db_col_text(st, 12));
+	tv_set_nonempty(ctx, "main_office", db_col_text(st, 13));
+	tv_set_nonempty(ctx, "sub_office", db_col_text(st, 14));
+	tv_set_nonempty(ctx, "zip", db_col_text(st, 15));
 	if ((mr = sn_master_get(m, SNM_PREF, sqlite3_column_int64(st, 16)))
 	    != NULL && mr->id != 0)
 		tv_set_str(ctx, "pref", mr->name);
@@ -486,10 +480,10 @@ org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 		snprintf(href, sizeof(href), "/groups/area/%s/", mr->slug);
 		tv_set_str(ctx, "muni_href", href);
 	}
-	set_nonempty(ctx, "address", db_col_text(st, 18));
-	set_nonempty(ctx, "tel", db_col_text(st, 19));
-	set_nonempty(ctx, "fax", db_col_text(st, 20));
-	set_nonempty(ctx, "email", db_col_text(st, 21));
+	tv_set_nonempty(ctx, "address", db_col_text(st, 18));
+	tv_set_nonempty(ctx, "tel", db_col_text(st, 19));
+	tv_set_nonempty(ctx, "fax", db_col_text(st, 20));
+	tv_set_nonempty(ctx, "email", db_col_text(st, 21));
 	tv_date_ja(ctx, "founded", db_col_text(st, 22));
 	if (sqlite3_column_type(st, 22) != SQLITE_NULL &&
 	    *db_col_text(st, 22) != '\0')
@@ -502,9 +496,9 @@ org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 		    (long long)sqlite3_column_int64(st, 24));
 		tv_set_str(ctx, "members_count", s);
 	}
-	set_nonempty(ctx, "fee", db_col_text(st, 25));
-	set_nonempty(ctx, "membership", db_col_text(st, 26));
-	set_nonempty(ctx, "activity_time", db_col_text(st, 27));
+	tv_set_nonempty(ctx, "fee", db_col_text(st, 25));
+	tv_set_nonempty(ctx, "membership", db_col_text(st, 26));
+	tv_set_nonempty(ctx, "activity_time", db_col_text(st, 27));
 	mr = company ? sn_master_get(m, SNM_CATEGORY,
 	    sqlite3_column_int64(st, 29)) :
 	    sn_master_get(m, SNM_CLASS, sqlite3_column_int64(st, 28));
@@ -536,7 +530,7 @@ org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 	while ((rc = db_row(db, st)) == 1) {
 		o = tv_push_obj(list);
 		tv_set_str(o, "url", db_col_text(st, 0));
-		set_nonempty(o, "label", db_col_text(st, 1));
+		tv_set_nonempty(o, "label", db_col_text(st, 1));
 	}
 	if (rc < 0)
 		return 0;
@@ -574,7 +568,7 @@ org_detail(struct rctx *r, const struct sn_master *m, int64_t id)
 		    (long long)eid);
 		tv_set_str(o, "href", href);
 		tv_set_str(o, "title", db_col_text(st, 1));
-		set_nonempty(o, "held", db_col_text(st, 2));
+		tv_set_nonempty(o, "held", db_col_text(st, 2));
 		tv_date_ja(o, "starts", db_col_text(st, 3));
 		tv_set_bool(o, "cancelled", sqlite3_column_int(st, 4));
 	}
@@ -592,29 +586,11 @@ static int
 render_detail(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	struct idlist		 t = { NULL, 0 };
-	sqlite3_stmt		*st;
-	size_t			 i;
-	int			 rc = 0, row;
+	int			 rc;
 
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
-	if (ids == NULL) {
-		/* Every listed organisation. */
-		if ((st = db_prep(r->g->db, sqls[SQL_IDS])) == NULL)
-			goto out;
-		while ((row = db_row(r->g->db, st)) == 1)
-			sn_ids_add(&t, sqlite3_column_int64(st, 0));
-		if (row < 0)
-			goto out;
-		ids = &t;
-	}
-	for (i = 0; i < ids->len; i++)
-		if (!org_detail(r, m, ids->ids[i]))
-			goto out;
-	rc = 1;
-out:
-	free(t.ids);
+	rc = rctx_each_id(r, ids, sqls[SQL_IDS], org_detail, m);
 	sn_master_free(m);
 	return rc;
 }

@@ -373,7 +373,7 @@ weekday(int y, int m, int d)
  * "YYYY-MM" of the neighbouring months that have a page (or NULL);
  * links are calbase + "YYYY-MM.html" and hrefbase + id + ".html".
  */
-void
+static void
 sn_calendar(struct rctx *r, struct tval *ctx, int y, int m,
     const struct sn_calitem *items, size_t n, const char *hrefbase,
     const char *calbase, const char *prev, const char *next)
@@ -452,6 +452,55 @@ sn_calendar(struct rctx *r, struct tval *ctx, int y, int m,
 }
 
 /*
+ * The calendar page of each of months (sorted) listing the items of
+ * all (in the order of a day's cell) that cp->in_month() puts there.
+ */
+int
+sn_calendars(struct rctx *r, const struct sn_calpages *cp,
+    const struct sn_calitem *all, size_t nall, char (*months)[8], size_t nm)
+{
+	struct sn_calitem	*items;
+	struct tval		*ctx;
+	char			 path[256], href[256], cal[256], title[256];
+	char			 first[16], last[16];
+	size_t			 i, j, n;
+	int			 y, mo, rc = 0;
+
+	items = xcalloc(nall + 1, sizeof(*items));
+	snprintf(href, sizeof(href), "/%s", cp->base);
+	snprintf(cal, sizeof(cal), "/%scalendar/", cp->base);
+	for (i = 0; i < nm; i++) {
+		if (sscanf(months[i], "%4d-%2d", &y, &mo) != 2)
+			goto out;
+		snprintf(first, sizeof(first), "%s-01", months[i]);
+		snprintf(last, sizeof(last), "%s-31", months[i]);
+		for (n = 0, j = 0; j < nall; j++)
+			if (cp->in_month(&all[j], first, last))
+				items[n++] = all[j];
+		snprintf(path, sizeof(path), "%scalendar/%s.html", cp->base,
+		    months[i]);
+		if ((ctx = rctx_page(r, path)) == NULL)
+			goto out;
+		for (j = 0; j < n; j++)
+			site_dep(r->site, kind_name(cp->kind), items[j].id);
+		snprintf(title, sizeof(title), "%s（%d年%d月）", cp->title, y,
+		    mo);
+		tv_set_str(ctx, "title", title);
+		rctx_crumb(r, cp->crumb, href);
+		rctx_crumb(r, title, NULL);
+		sn_calendar(r, ctx, y, mo, items, n, href, cal,
+		    i > 0 ? months[i - 1] : NULL,
+		    i + 1 < nm ? months[i + 1] : NULL);
+		if (!rctx_write(r, SITE_SUPERNET, cp->tmpl, ctx))
+			goto out;
+	}
+	rc = 1;
+out:
+	free(items);
+	return rc;
+}
+
+/*
  * Add "YYYY-MM" of every month [from, to] touches to the sorted set
  * *months (at most 24 months per item, so a typo cannot make
  * hundreds of pages).
@@ -487,16 +536,6 @@ sn_months_add(char (**months)[8], size_t *n, const char *from,
 			y++;
 		}
 	}
-}
-
-/* ---- id lists of the detail families ---- */
-
-/* Append id (the callers read ids unique and sorted from SQL). */
-void
-sn_ids_add(struct idlist *l, int64_t id)
-{
-	l->ids = xrealloc(l->ids, (l->len + 1) * sizeof(*l->ids));
-	l->ids[l->len++] = id;
 }
 
 /* ---- the top page ---- */

@@ -249,9 +249,9 @@ outbox_enqueue(struct db *db, const struct keys *k, const struct mail *m,
 	if ((st = db_prep(db, sql[STMT_SEAL])) == NULL)
 		goto out;
 	db_bind_int(st, 1, id);
-	if (!bind_sealed(k, st, 2, "to", id, m->to, &ct_to) ||
-	    !bind_sealed(k, st, 3, "reply_to", id, m->reply_to, &ct_rt) ||
-	    !bind_sealed(k, st, 4, "body", id, m->body, &ct_body))
+	if (!bind_sealed(k, st, 2, "to_ct", id, m->to, &ct_to) ||
+	    !bind_sealed(k, st, 3, "reply_to_ct", id, m->reply_to, &ct_rt) ||
+	    !bind_sealed(k, st, 4, "body_ct", id, m->body, &ct_body))
 		goto out;
 	if (!db_run(db, st))
 		goto out;

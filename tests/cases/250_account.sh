@@ -18,7 +18,7 @@ cleanup() {
 	[ -n "$SINK" ] && kill "$SINK" 2>/dev/null && wait "$SINK" 2>/dev/null
 	rm -rf "$T"
 }
-trap cleanup EXIT; [ -n "${KEEP:-}" ] && trap - EXIT
+trap cleanup EXIT
 cd "$ROOT" || exit 1
 
 fails=0
@@ -51,7 +51,7 @@ EOF2
 export KENMIN_CONFIG=$T/k.ini
 "$GEN" init > /dev/null 2>&1 || { notok "kenmin-gen init"; exit 1; }
 DB=$T/k.db
-sq() { sqlite3 "$DB" "$@"; }
+sq() { sqlite3 -cmd '.timeout 10000' "$DB" "$@"; }
 
 cgi() { # cgi METHOD PATH [COOKIE] [BODY] [QUERY]
 	local m=$1 p=$2 c=${3:-} b=${4:-} q=${5:-}
@@ -69,6 +69,7 @@ loc() { grep -i '^Location: ' "$T/hdr" | sed 's/^[^:]*: //'; }
 sid() { sed -n 's/^Set-Cookie: __Host-kenmin=\([0-9a-f]\{64\}\);.*/\1/p' "$T/hdr"; }
 acsrf() { sed -n 's/^Set-Cookie: __Host-kenmin_csrf=\([0-9a-f]*\);.*/\1/p' "$T/hdr"; }
 has() { grep -qF -- "$1" "$T/body"; }
+enc() { $PY -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1],safe=""))' "$1"; }
 sha() { printf '%s' "$1" | sha256sum | cut -c1-64 | tr a-f A-F; }
 csrf_of() { sq "SELECT csrf FROM session WHERE hex(id_hash)='$(sha "$1")'"; }
 nsess() { sq "SELECT count(*) FROM session WHERE hex(id_hash)='$(sha "$1")'"; }
@@ -100,7 +101,7 @@ AC=$(acsrf); A="__Host-kenmin_csrf=$AC"
 LINK=$("$GEN" staff add admin1 --role admin --name '管理 太郎' 2> /dev/null)
 TOK=${LINK##*t=}
 PW='Correct horse 電池 staple!'
-cgi POST /setpw "$A" "csrf=$AC&t=$TOK&new_password=$PW&new_password2=$PW"
+cgi POST /setpw "$A" "csrf=$AC&t=$TOK&new_password=$(enc "$PW")&new_password2=$(enc "$PW")"
 check "staff password set, audited as password_set" test "$(rows password_set)" = 1
 NOW=$(date +%s)
 MH=$(sq "SELECT pw_hash FROM staff WHERE login_id='admin1'")
@@ -112,7 +113,7 @@ sq "INSERT INTO member (id, type, state, login_id, login_key, pw_hash, created_a
 
 # ---- login, failures, lockout, logout: one row each ----
 mark login login_failed lockout logout
-cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$PW"
+cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$(enc "$PW")"
 M1=$(sid)
 check "member login" test -n "$M1"
 check "login: exactly one audit row" test "$(added login)" = 1
@@ -138,12 +139,12 @@ check "logout: one audit row" test "$(added logout)" = 1
 check "logout row names the member" test "$(sq "SELECT target_kind||target_id FROM audit WHERE action='logout'")" = member7
 
 # ---- password change ends the other sessions, not this one ----
-cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$PW"; S1=$(sid)
-cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$PW"; S2=$(sid)
-cgi POST /login "$A" "csrf=$AC&login_id=noaddr88&password=$PW"; O1=$(sid)
+cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$(enc "$PW")"; S1=$(sid)
+cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$(enc "$PW")"; S2=$(sid)
+cgi POST /login "$A" "csrf=$AC&login_id=noaddr88&password=$(enc "$PW")"; O1=$(sid)
 PW2='Second-password-二番目'
 mark password_change
-cgi POST /password "__Host-kenmin=$S1" "csrf=$(csrf_of "$S1")&password=$PW&new_password=$PW2&new_password2=$PW2"
+cgi POST /password "__Host-kenmin=$S1" "csrf=$(csrf_of "$S1")&password=$(enc "$PW")&new_password=$(enc "$PW2")&new_password2=$(enc "$PW2")"
 check "password changed" test "$(added password_change)" = 1
 check "the changing session stays" test "$(nsess "$S1")" = 1
 check "the account's other session ended" test "$(nsess "$S2")" = 0
@@ -187,20 +188,21 @@ check "reset token lives 30 minutes" test \
 cgi GET /setpw "" "" "t=$RT"
 check "reset link opens the form" has 'name="new_password"'
 PW3='Third-password-三番目'
-cgi POST /setpw "$A" "csrf=$AC&t=$RT&new_password=$PW3&new_password2=$PW3"
+cgi POST /setpw "$A" "csrf=$AC&t=$RT&new_password=$(enc "$PW3")&new_password2=$(enc "$PW3")"
 check "reset sets the password" has 'パスワードを設定しました'
 check "reset audited once" test "$(added password_reset)" = 1
 check "reset ended every session of the account" test "$(nsess "$S1")" = 0
-cgi POST /setpw "$A" "csrf=$AC&t=$RT&new_password=$PW3&new_password2=$PW3"
+cgi POST /setpw "$A" "csrf=$AC&t=$RT&new_password=$(enc "$PW3")&new_password2=$(enc "$PW3")"
 check "reset link works once" has 'このURLは無効です'
-cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$PW3"
+cgi POST /login "$A" "csrf=$AC&login_id=yamada77&password=$(enc "$PW3")"
 check "login with the reset password" test -n "$(sid)"
 cgi POST /reset "$A" "csrf=$AC&login_id=yamada77"
 RT2=$(sq "SELECT count(*) FROM token WHERE purpose='reset_password' AND used_at IS NULL")
 sq "UPDATE token SET expires_at = created_at - 1 WHERE purpose='reset_password' AND used_at IS NULL"
-sq "SELECT hex(hash) FROM token WHERE purpose='reset_password' AND used_at IS NULL" > /dev/null
-# The plain token of the second request is only in its mail: take it from the outbox.
-X=$("$GEN" mail > /dev/null 2>&1; for f in $(find "$T/spool" -name '*.eml'); do grep -l . "$f"; done | xargs ls -t | head -1)
+# The plain token of the second request is only in its mail.
+for _ in $(seq 200); do [ "$(find "$T/spool" -name '*.eml' | wc -l)" -ge 2 ] && break; sleep 0.1; done
+[ "$(find "$T/spool" -name '*.eml' | wc -l)" -ge 2 ] || "$GEN" mail > /dev/null 2>&1
+X=$(find "$T/spool" -name '*.eml' ! -path "$EML" | head -1)
 RT3=$($PY - "$X" <<'PYEOF'
 import sys, re
 from email import policy
@@ -214,7 +216,7 @@ cgi GET /setpw "" "" "t=$RT3"
 check "expired reset link refused" has 'このURLは無効です'
 
 # ---- staff: TOTP enrolment, recovery code, wrong codes lock ----
-cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$PW"; F1=$(sid)
+cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$(enc "$PW")"; F1=$(sid)
 cgi GET /admin/totp/enrol "__Host-kenmin=$F1"
 SECRET=$(sed -n 's/.*秘密鍵：<code>\([A-Z2-7]*\)<\/code>.*/\1/p' "$T/body")
 totp() {
@@ -231,17 +233,17 @@ mark totp_enrol recovery_code_used login_failed lockout
 cgi POST /admin/totp/enrol "__Host-kenmin=$F1" "csrf=$(csrf_of "$F1")&code=$(totp "$SECRET")"
 grep -o '<code>[0-9a-f]\{16\}</code>' "$T/body" | sed 's/<[^>]*>//g' > "$T/rec"
 check "TOTP enrolment audited once" test "$(added totp_enrol)" = 1
-cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$PW"; F2=$(sid)
+cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$(enc "$PW")"; F2=$(sid)
 cgi POST /admin/totp "__Host-kenmin=$F2" "csrf=$(csrf_of "$F2")&code=$(sed -n 1p "$T/rec")"
 check "recovery code accepted" test "$(loc)" = /cgi-bin/formsvc.cgi/admin/
 check "recovery-code use audited once" test "$(added recovery_code_used)" = 1
-cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$PW"; F3=$(sid)
+cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$(enc "$PW")"; F3=$(sid)
 C3=$(csrf_of "$F3")
 cgi POST /admin/totp "__Host-kenmin=$F3" "csrf=$C3&code=000000"
 cgi POST /admin/totp "__Host-kenmin=$F3" "csrf=$C3&code=$(sed -n 1p "$T/rec")"
 check "wrong TOTP and used recovery code count as failures" test \
     "$(sq "SELECT failed_logins FROM staff WHERE login_id='admin1'")" = 2
-cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$PW"; F4=$(sid)
+cgi POST /admin/login "$A" "csrf=$AC&login_id=admin1&password=$(enc "$PW")"; F4=$(sid)
 check "a correct password does not clear second-factor failures" test \
     "$(sq "SELECT failed_logins FROM staff WHERE login_id='admin1'")" = 2
 cgi POST /admin/totp "__Host-kenmin=$F4" "csrf=$(csrf_of "$F4")&code=111111"

@@ -404,18 +404,18 @@ enqueue(void)
 	ctsz = (size_t)sqlite3_column_bytes(st, 0);
 	T_OK(ctsz > 16 && memmem(ct, ctsz, "group@", 6) == NULL,
 	    "recipient not stored in plain text");
-	T_OK(crypto_open(&k, "outbox", "to", id, ct, ctsz, &pt) &&
+	T_OK(crypto_open(&k, "outbox", "to_ct", id, ct, ctsz, &pt) &&
 	    strcmp(buf_str(&pt), good.to) == 0, "recipient opens for its row");
-	T_OK(!crypto_open(&k, "outbox", "to", id + 1, ct, ctsz, &pt),
+	T_OK(!crypto_open(&k, "outbox", "to_ct", id + 1, ct, ctsz, &pt),
 	    "recipient does not open for another row");
-	T_OK(!crypto_open(&k, "outbox", "reply_to", id, ct, ctsz, &pt),
+	T_OK(!crypto_open(&k, "outbox", "reply_to_ct", id, ct, ctsz, &pt),
 	    "recipient does not open as another column");
-	T_OK(crypto_open(&k, "outbox", "reply_to", id,
+	T_OK(crypto_open(&k, "outbox", "reply_to_ct", id,
 	    sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
 	    &pt) && strcmp(buf_str(&pt), good.reply_to) == 0, "Reply-To opens");
 	T_OK(memmem(sqlite3_column_blob(st, 2),
 	    (size_t)sqlite3_column_bytes(st, 2), "090-", 4) == NULL &&
-	    crypto_open(&k, "outbox", "body", id, sqlite3_column_blob(st, 2),
+	    crypto_open(&k, "outbox", "body_ct", id, sqlite3_column_blob(st, 2),
 	    (size_t)sqlite3_column_bytes(st, 2), &pt) &&
 	    strcmp(buf_str(&pt), good.body) == 0, "body sealed and opens");
 	T_STREQ(db_col_text(st, 3), "queued", "state queued");
