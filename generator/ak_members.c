@@ -280,9 +280,12 @@ render_index(struct rctx *r, const struct idlist *ids)
 		g = tv_push_obj(groups);
 		tv_set_str(g, "heading", facets[f].heading);
 		tv_set_str(g, "key", facets[f].dir);
+		/* search form: id options; the type facet is the mt radios */
+		tv_set_bool(g, "by_id", facets[f].master != SQL_M_TYPE);
 		list = tv_list(r->arena);
 		while ((rc = db_row(r->g->db, st)) == 1) {
 			o = tv_push_obj(list);
+			tv_set_int(o, "id", sqlite3_column_int64(st, 0));
 			tv_set_str(o, "name", db_col_text(st, 1));
 			tv_set_int(o, "n", sqlite3_column_int64(st, 3));
 			snprintf(s, sizeof(s), "/boranet201909/members/%s/%s/",

@@ -621,6 +621,7 @@ run(struct gen *g, int full, int *again)
 	struct site_stats st;
 	char		*prev = NULL;
 	int64_t		 max = 0;
+	double		 t0, t1, t2;
 	size_t		 k;
 	int		 rc = 0, committed = 0, ok;
 
@@ -663,11 +664,18 @@ run(struct gen *g, int full, int *again)
 		buf_printf(&msg, "publish: date changed to %s", g->today);
 	}
 
+	/* KENMIN_TIMINGS: the run's phases too (make bench prints them). */
+	t0 = now_ms();
 	ok = (full || shown_load(&r)) && run_families(&r);
+	t1 = now_ms();
 	if (!site_finish(r.site, ok, &st) || !ok)
 		goto out;
+	t2 = now_ms();
 	if (!history_commit(g, r.site, buf_str(&msg), &committed))
 		goto out;
+	if (getenv("KENMIN_TIMINGS") != NULL)
+		fprintf(stderr, "%8.1f ms render, %.1f ms finish, "
+		    "%.1f ms commit\n", t1 - t0, t2 - t1, now_ms() - t2);
 	if (!built_for_set(g->db, g->today) || !queue_delete(g->db, max))
 		goto out;
 	printf("%s: %zu pages rendered, %zu written, %zu unchanged, "

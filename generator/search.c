@@ -657,13 +657,57 @@ out:
 	return rc;
 }
 
+/*
+ * The option lists of the search page's facets, from the master data
+ * (so staff edits show up): key, the statement (id, name).
+ */
+static const struct {
+	const char	*key;
+	const char	*sql;
+} opts[] = {
+	{ "areas", "SELECT id, name FROM m_municipality WHERE outside = 0 "
+	    "ORDER BY sort, id" },
+	{ "fields", "SELECT id, short_name FROM m_field "
+	    "WHERE on_aikasa = 1 OR on_supernet = 1 ORDER BY sort, id" },
+	{ "probono", "SELECT id, name FROM m_probono_field "
+	    "ORDER BY sort, id" },
+	{ "gareas", "SELECT id, name FROM m_target_area ORDER BY sort, id" },
+};
+
+/* Fill ctx with the option lists of opts[].  1 ok, 0 error. */
+static int
+page_opts(struct rctx *r, struct tval *ctx)
+{
+	sqlite3_stmt	*st;
+	struct tval	*list, *o;
+	size_t		 i;
+	int		 rc;
+
+	site_dep(r->site, kind_name(K_MASTER), 0);
+	for (i = 0; i < KENMIN_NELEM(opts); i++) {
+		if ((st = db_prep(r->g->db, opts[i].sql)) == NULL)
+			return 0;
+		list = tv_list(r->arena);
+		while ((rc = db_row(r->g->db, st)) == 1) {
+			o = tv_push_obj(list);
+			tv_set_int(o, "id", sqlite3_column_int64(st, 0));
+			tv_set_str(o, "name", db_col_text(st, 1));
+		}
+		if (rc == -1)
+			return 0;
+		tv_set(ctx, opts[i].key, list);
+	}
+	return 1;
+}
+
 /* search/index.html: the page search.js runs the query on. */
 static int
 page_write(struct rctx *r)
 {
 	struct tval	*ctx;
 
-	if ((ctx = rctx_page(r, "search/index.html")) == NULL)
+	if ((ctx = rctx_page(r, "search/index.html")) == NULL ||
+	    !page_opts(r, ctx))
 		return 0;
 	tv_set_str(ctx, "title", "サイト内検索");
 	tv_set_bool(ctx, "noindex", 1);

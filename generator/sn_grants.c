@@ -141,6 +141,7 @@ links(struct rctx *r, struct tval *ctx, const struct sn_master *m,
 	rows = sn_master_rows(m, t, &n);
 	for (i = 0; i < n; i++) {
 		o = tv_push_obj(list);
+		tv_set_int(o, "id", (long long)rows[i].id);
 		tv_set_str(o, "name", rows[i].name);
 		snprintf(href, sizeof(href), "/grants/%s/%s/", dir,
 		    rows[i].slug);

@@ -306,6 +306,9 @@ list_pages(struct rctx *r, const struct listdef *d, const struct rows *rs,
 			    d->title, page);
 		tv_set_str(ctx, "title", title);
 		tv_set_str(ctx, "heading", d->title);
+		/* the type of the list's keyword search form (search.c) */
+		tv_set_str(ctx, "search_type", strcmp(d->dir,
+		    "center-notices/") == 0 ? "center" : d->kind);
 		tv_set_int(ctx, "count", (long long)rs->len);
 		tv_set_int(ctx, "from", (long long)((page - 1) * PER_PAGE + 1));
 		tv_set_int(ctx, "to", (long long)(page * PER_PAGE < rs->len ?

@@ -450,11 +450,39 @@
 		region.appendChild(nav);
 	}
 
+	/* The aikasa-only conditions show (and submit) with site=aikasa. */
+	function siteConds() {
+		var fs = doc.getElementById("search-ak"), s = form.elements.site;
+
+		if (!fs || !s)
+			return;
+		fs.hidden = s.value !== "aikasa";
+		fs.disabled = s.value !== "aikasa";
+	}
+
+	/* Set the form's controls to the query p (kept facets and q). */
+	function fill(p) {
+		var kept = {}, i, f;
+
+		for (i = 0; i < p.kept.length; i++)
+			kept[p.kept[i][0]] = p.kept[i][1];
+		kept.q = p.q;
+		for (i = 0; i < form.elements.length; i++) {
+			f = form.elements[i];
+			if (!f.name || f.type === "hidden" || f.type === "submit")
+				continue;
+			if (f.type === "radio" || f.type === "checkbox")
+				f.checked = (kept[f.name] || "") === f.value;
+			else
+				f.value = kept[f.name] || "";
+		}
+		siteConds();
+	}
+
 	function go(search) {
 		var p = parseQuery(search);
 
-		if (form.elements.q)
-			form.elements.q.value = p.q;
+		fill(p);
 		region.setAttribute("aria-busy", "true");
 		xfetch("manifest.json", function (err, text) {
 			var m;
@@ -477,11 +505,16 @@
 	}
 
 	form.addEventListener("submit", function (ev) {
-		var qs = [], i, f;
+		var qs = [], ak = doc.getElementById("search-ak"), i, f;
 
 		for (i = 0; i < form.elements.length; i++) {
 			f = form.elements[i];
-			if (f.name && f.value !== "")
+			if ((f.type === "radio" || f.type === "checkbox") &&
+			    !f.checked)
+				continue;
+			if (ak && ak.disabled && ak.contains(f))
+				continue;
+			if (f.name && f.value !== "" && !f.disabled)
 				qs.push(encodeURIComponent(f.name) + "=" +
 				    encodeURIComponent(f.value));
 		}
@@ -490,6 +523,9 @@
 			root.history.pushState(null, "", "?" + qs.join("&"));
 		go("?" + qs.join("&"));
 	});
+	if (form.elements.site)
+		form.elements.site.addEventListener("change", siteConds);
+	siteConds();
 	root.addEventListener("popstate", function () {
 		go(root.location.search);
 	});
