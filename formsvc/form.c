@@ -630,7 +630,8 @@ form_vars(struct form *fm, struct tarena *ta, struct tval *v, int errors)
 			/* A password is never sent back to the browser. */
 			if (fd->kind != FK_PASSWORD && fv->valsz > 0)
 				tv_set_str(o, "value", fv->vals[0]);
-			if (fd->max > 0)
+			/* maxlength is not allowed on <input type="date">. */
+			if (fd->max > 0 && fd->kind != FK_DATE)
 				tv_set_int(o, "maxlength", fd->max);
 			if (fd->autocomplete != NULL)
 				tv_set_str(o, "autocomplete", fd->autocomplete);

@@ -1,16 +1,21 @@
 // run.js: the browser checks of tests/cases/600_a11y.sh on a served demo
 // site: axe-core (WCAG 2.0/2.1 A and AA rules) on one page per page type
 // and every formsvc screen, in the default setting and, on each site's
-// sample pages, in all 9 text size x colour settings; a keyboard walk;
-// reflow at 320 px and at 200 % text; the switcher itself; screenshots.
+// sample pages, in all 9 text size x colour settings; every form flow of
+// flows.js in each of its states (empty, errors, confirmation, done);
+// a keyboard walk and reflow at 320 px and at 200 % text on every page
+// and GET screen and on the flow states marked so (the registration
+// error state, with its error summary's links); the switcher itself;
+// screenshots.
 //
 //   node run.js --base URL --manifest FILE --forms FILE --logins FILE
-//               --shots DIR
+//               --shots DIR [--only shots|flows]
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
 const lib = require("./lib");
+const flows = require("./flows");
 
 const opt = lib.args(process.argv.slice(2));
 const BASE = opt.base.replace(/\/$/, "");
@@ -105,7 +110,10 @@ async function focusables(page) {
 					continue;
 			}
 			el.setAttribute("data-kw", String(out.length));
-			out.push({ tag: el.tagName.toLowerCase(), style:
+			// A date or time input: a Tab stop per part (年/月/日).
+			const multi = el.tagName === "INPUT" &&
+			    /^(date|time|datetime-local|month|week)$/.test(el.type);
+			out.push({ tag: el.tagName.toLowerCase(), multi, style:
 			    [cs.outlineStyle, cs.outlineWidth, cs.outlineColor,
 			    cs.boxShadow, cs.backgroundColor, cs.textDecorationLine,
 			    cs.color].join("|"),
@@ -133,7 +141,8 @@ async function walk(page, label) {
 			document.activeElement.blur();
 		window.scrollTo(0, 0);
 	}, want.map((w) => w.style));
-	const limit = Math.min(want.length + 2, WALK_MAX);
+	const limit = Math.min(want.length + 2 +
+	    3 * want.filter((w) => w.multi).length, WALK_MAX);
 	// Pipelined: the key events still arrive one after another.
 	const presses = [];
 	for (let i = 0; i < limit; i++)
@@ -150,6 +159,8 @@ async function walk(page, label) {
 			continue;	// e.g. an element inside an iframe
 		const k = Number(e.kw);
 		if (seen.length > 0 && k === seen[seen.length - 1].k) {
+			if (want[k].multi)
+				continue;	// the next part of a date
 			trapped = true;
 			break;
 		}
@@ -230,27 +241,81 @@ async function openPage(context, url) {
 	return { page, errors, status: resp === null ? 0 : resp.status() };
 }
 
+// The checks of one loaded page; with keys also the keyboard walk and
+// reflow (every page of the site and every GET screen; in a flow only the
+// states marked so).
+async function checkPage(page, errors, label, keys) {
+	lib.check(errors.length === 0, "no console or CSP errors: " +
+	    label, errors.slice(0, 3));
+	const t = [Date.now()];
+	await structure(page, label);
+	await axe(page, label);
+	t.push(Date.now());
+	if (keys) {
+		await walk(page, label);
+		t.push(Date.now());
+		await reflow(page, label);
+		t.push(Date.now());
+	}
+	if (process.env.KENMIN_A11Y_TIMES)
+		lib.diag("ms axe/walk/reflow " + t.slice(1).map((x, i) =>
+		    x - t[i]).join("/") + ": " + label);
+}
+
 async function fullCheck(context, url, label) {
 	const { page, errors, status } = await openPage(context, url);
 	try {
 		lib.check(status === 200 || (url.startsWith(CGI) && status < 500),
 		    "loads (" + status + "): " + label);
-		lib.check(errors.length === 0, "no console or CSP errors: " +
-		    label, errors.slice(0, 3));
-		const t = [Date.now()];
-		await structure(page, label);
-		await axe(page, label);
-		t.push(Date.now());
-		await walk(page, label);
-		t.push(Date.now());
-		await reflow(page, label);
-		t.push(Date.now());
-		if (process.env.KENMIN_A11Y_TIMES)
-			lib.diag("ms axe/walk/reflow " + t.slice(1).map((x, i) =>
-			    x - t[i]).join("/") + ": " + label);
+		await checkPage(page, errors, label, true);
 	} finally {
 		await page.close();
 	}
+}
+
+// A form's error state: the error summary comes before the form, its
+// links are reached by Tab, and following each link (Enter) moves the
+// focus to the field (or into the group) it names.
+async function errorSummary(page, label) {
+	const s = await page.evaluate(() => {
+		const sum = document.querySelector(".error-summary");
+		const form = document.querySelector("main form");
+		if (sum === null)
+			return null;
+		return {
+			before: form !== null && (sum.compareDocumentPosition(form) &
+			    Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+			focusable: sum.getAttribute("tabindex") === "-1",
+			links: Array.from(sum.querySelectorAll("a"), (a) =>
+			    a.getAttribute("href")),
+		};
+	});
+	if (!lib.check(s !== null && s.links.length > 0, "error summary " +
+	    "with links shown: " + label))
+		return;
+	lib.check(s.before && s.focusable, "error summary before the form, " +
+	    "focusable (tabindex -1): " + label, [JSON.stringify(s)]);
+	const bad = [];
+	for (let i = 0; i < s.links.length; i++) {
+		const link = page.locator(".error-summary a").nth(i);
+		await link.focus();
+		const tabbed = await page.evaluate(() =>
+		    document.activeElement.closest(".error-summary") !== null);
+		await page.keyboard.press("Enter");
+		const r = await page.evaluate((href) => {
+			const id = decodeURIComponent(href.replace(/^#/, ""));
+			const t = document.getElementById(id);
+			const a = document.activeElement;
+			return { target: t !== null, in: t !== null && a !== null &&
+			    (a === t || t.contains(a)),
+			    active: a === null ? "" : a.tagName + "#" + a.id };
+		}, s.links[i]);
+		if (!tabbed || !r.target || !r.in)
+			bad.push(s.links[i] + " -> " + JSON.stringify(r));
+	}
+	lib.check(bad.length === 0, "error summary: each of its " +
+	    s.links.length + " links moves focus to its field: " + label,
+	    bad.slice(0, 5));
 }
 
 // ---- the 9 settings ----
@@ -366,22 +431,6 @@ async function screenshots(browser, ctxOpt, shots) {
 	    " files)");
 }
 
-// ---- formsvc: log in as a demo member and as staff ----
-
-async function login(context, path_, id, pw) {
-	const page = await context.newPage();
-	try {
-		await page.goto(CGI + path_, { waitUntil: "load" });
-		await page.fill("#login_id", id);
-		await page.fill("#password", pw);
-		await Promise.all([page.waitForNavigation({ waitUntil: "load" }),
-		    page.click("main button[type=submit]")]);
-		return page.url();
-	} finally {
-		await page.close();
-	}
-}
-
 // The checks themselves must be able to fail: a page with a missing
 // alt, low contrast, a focus ring removed and a 600 px wide box.
 async function selfTest(context) {
@@ -407,12 +456,9 @@ async function main() {
 	const { chromium } = require(path.join(lib.NODE_MODULES, "playwright-core"));
 	const pages = lib.pickPages(lib.readManifest(opt.manifest));
 	const forms = lib.readFormPages(opt.forms);
-	const logins = {};
-	for (const line of fs.readFileSync(opt.logins, "utf8").split("\n")) {
-		const m = /login: (\S+)\s+password: (\S+)/.exec(line);
-		if (m)
-			logins[m[1]] = m[2];
-	}
+	const logins = flows.readLogins(fs.readFileSync(opt.logins, "utf8"));
+	// The GET screens a flow opens are checked there, with their states.
+	const inFlow = flows.flowPaths();
 	lib.diag(pages.length + " page types, " + forms.length +
 	    " formsvc screens");
 
@@ -426,36 +472,37 @@ async function main() {
 		// Every page type and every anonymous formsvc screen, 2 at once.
 		const jobs = pages.map((p) => ({ url: BASE + "/" + p.path,
 		    label: p.pattern + " (" + p.path + ")" }))
-		    .concat(forms.map((f) => ({ url: CGI + f, label: "formsvc " + f })));
+		    .concat(forms.filter((f) => !inFlow.has(f))
+		    .map((f) => ({ url: CGI + f, label: "formsvc " + f })));
 		const worker = async () => {
 			const context = await browser.newContext(ctxOpt);
 			for (let j; (j = jobs.shift()) !== undefined; )
 				await fullCheck(context, j.url, j.label);
 			await context.close();
 		};
-		if (opt.only === "shots")
+		if (opt.only === "shots" || opt.only === "flows")
 			jobs.length = 0;
 		else
 			await selfTest(await browser.newContext(ctxOpt));
 		await Promise.all([worker(), worker()]);
 		lib.diag("page checks done at " + elapsed());
 
-		// Logged-in screens: a member, then staff up to the TOTP step.
-		const roles = [["/login", "demo-kojin", ["/mypage", "/password"]],
-		    ["/admin/login", "demo-admin", ["/admin/totp/enrol", "/admin/totp"]]];
-		for (const [lp, who, paths] of opt.only === "shots" ? [] : roles) {
-			if (logins[who] === undefined) {
-				lib.notok("demo login " + who + " printed by kenmin-gen demo");
-				continue;
-			}
-			const context = await browser.newContext(ctxOpt);
-			const where = await login(context, lp, who, logins[who]);
-			lib.diag(who + " logged in, now at " + where);
-			for (const p of paths)
-				await fullCheck(context, CGI + p, "formsvc " + p +
-				    " as " + who);
-			await context.close();
-		}
+		// Every form flow in each of its states (flows.js), logged-in
+		// screens included.
+		const flowStates = [];
+		if (opt.only !== "shots")
+			await flows.walkFlows(lib, browser, ctxOpt, CGI, logins,
+			    async (st) => {
+				flowStates.push(st.label);
+				// A flow's GET state stands for the screen's walk.
+				await checkPage(st.page, st.errors, st.label,
+				    st.step.keys === true || !st.step.click);
+				if (st.step.summary === true)
+					await errorSummary(st.page, st.label);
+			});
+		lib.diag(flowStates.length + " flow states checked at " + elapsed());
+		if (opt.only === "flows")
+			return;		// --only flows: while working on a form
 
 		// All 9 settings on each site's sample pages.
 		const context = await browser.newContext(ctxOpt);

@@ -5,8 +5,9 @@
 # $KENMIN_VAR (formsvc writes sessions there), and defines a11y_prepare
 # (the copies, then the manifest as "SIZE<TAB>PATH" lines in
 # $A11Y_MANIFEST, formsvc's GET screens in $A11Y_FORMS and the demo
-# logins in $A11Y_DEMO).  Needs KENMIN_ROOT, KENMIN_TMP, KENMIN_GEN,
-# KENMIN_CGI and KENMIN_FIXTURE.
+# logins in $A11Y_DEMO; an SMTP sink, tests/smtpsink.py, for the mail the
+# form flows send, stopped by a11y_cleanup).  Needs KENMIN_ROOT,
+# KENMIN_TMP, KENMIN_GEN, KENMIN_CGI and KENMIN_FIXTURE.
 
 : "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}" "${KENMIN_CGI:?}"
 : "${KENMIN_FIXTURE:?}"
@@ -18,6 +19,7 @@ A11Y_SITE=$KENMIN_FIXTURE/site
 A11Y_MANIFEST=$KENMIN_TMP/manifest.tsv
 A11Y_FORMS=$KENMIN_TMP/forms.txt
 A11Y_DEMO=$KENMIN_VAR/demo.txt
+A11Y_SINK=
 mkdir -p "$KENMIN_VAR"
 chmod 0700 "$KENMIN_VAR"
 cat >"$KENMIN_CONFIG" <<EOC
@@ -45,4 +47,24 @@ a11y_prepare() {
 	    "SELECT size, path FROM site_file ORDER BY path" >"$A11Y_MANIFEST" || return 1
 	[ -s "$A11Y_MANIFEST" ] || { echo "the manifest is empty"; return 1; }
 	"$KENMIN_CGI" --list-pages >"$A11Y_FORMS" || return 1
+	# Registration and the reset request start `kenmin-gen mail`.
+	/usr/bin/python3 "$KENMIN_ROOT/tests/smtpsink.py" "$KENMIN_VAR/mail" \
+	    "$KENMIN_VAR/smtp.port" </dev/null >/dev/null 2>&1 &
+	A11Y_SINK=$!
+	local i
+	for i in $(seq 100); do
+		[ -s "$KENMIN_VAR/smtp.port" ] && break
+		sleep 0.1
+	done
+	[ -s "$KENMIN_VAR/smtp.port" ] || { echo "the SMTP sink did not start"; return 1; }
+	printf '[mail]\nsmtp_url = smtp://127.0.0.1:%s\nmail_from = noreply@kenmin.example.jp\ncenter_aikasa = center-ak@kenmin.example.jp\n' \
+	    "$(cat "$KENMIN_VAR/smtp.port")" >>"$KENMIN_CONFIG"
+}
+
+# Stops the SMTP sink a11y_prepare started.
+a11y_cleanup() {
+	if [ -n "$A11Y_SINK" ]; then
+		kill "$A11Y_SINK" 2>/dev/null
+		wait "$A11Y_SINK" 2>/dev/null
+	fi
 }

@@ -1,6 +1,6 @@
 // validate.js: html-validate (tests/a11y/htmlvalidate.json, which extends
 // html-validate:recommended) over one generated page per page type and
-// over every formsvc screen saved by tests/cases/610_html_validate.sh.
+// over every formsvc screen and form flow state saved by collect.js.
 // One rule is off: void-style, a style preference between <br> and
 // <br />; cmark-gfm writes "<br />" for Markdown hard line breaks, and
 // both are valid HTML (a void element may end in "/>"), so it has no
@@ -57,7 +57,7 @@ async function main() {
 	    forms.length + ")");
 	for (const f of forms)
 		await one(path.join(opt.forms, f), "formsvc " +
-		    f.replace(/\.html$/, "").replace(/_/g, "/"));
+		    f.replace(/\.html$/, ""));
 }
 
 main().then(() => process.exit(lib.failed() === 0 ? 0 : 1), (e) => {

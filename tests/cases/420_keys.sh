@@ -48,8 +48,8 @@ fill() { # fill KEYFILE BASEID: a member, an outbox row and a token
 	    x'$(seal "$k" member email_ct "$b" "u$b@example.jp")',
 	    x'$(seal "$k" member name_ct "$b" "山田 $b")')"
 	sq "INSERT INTO outbox (id, template, to_ct, subject, body_ct, next_at, created_at)
-	    VALUES ($b, 't', x'$(seal "$k" outbox to "$b" "u$b@example.jp")', 's',
-	    x'$(seal "$k" outbox body "$b" "本文 $b")', $NOW, $NOW)"
+	    VALUES ($b, 't', x'$(seal "$k" outbox to_ct "$b" "u$b@example.jp")', 's',
+	    x'$(seal "$k" outbox body_ct "$b" "本文 $b")', $NOW, $NOW)"
 	sq "INSERT INTO token (hash, purpose, payload_ct, created_at, expires_at)
 	    VALUES (randomblob(32), 'held_form', x'$(seal "$k" token payload_ct 0 "p$b")', $NOW, $NOW + 99)"
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 600_a11y.sh: the theme's accessibility proofs in headless Chromium on a
 # served demo site (tests/a11y/run.js): axe-core WCAG 2.0/2.1 A+AA with 0
-# violations on one page per page type and every formsvc screen, and in
+# violations on one page per page type, every formsvc screen and every
+# state of every form flow of tests/a11y/flows.js, and in
 # all 9 text size x colour settings on each site's sample pages; a Tab
 # walk (every element reached, in order, focus visible, no trap); reflow
 # at 320 px and at 200 % text; the switcher; screenshots at 375 and
@@ -14,7 +15,7 @@ ROOT=${KENMIN_ROOT:?}
 
 SERVE=$ROOT/scripts/serve
 export KENMIN_PORT=$A11Y_PORT
-trap '"$SERVE" --stop >/dev/null 2>&1' EXIT
+trap '"$SERVE" --stop >/dev/null 2>&1; a11y_cleanup' EXIT
 
 if ! a11y_prepare >"$KENMIN_TMP/a11y_prepare.log" 2>&1; then
 	echo "not ok - demo site prepared for the browser checks"
