@@ -11,7 +11,7 @@ ROOT=${KENMIN_ROOT:?}
 
 SERVE=$ROOT/scripts/serve
 export KENMIN_PORT=$A11Y_PORT
-trap '"$SERVE" --stop >/dev/null 2>&1' EXIT
+trap '"$SERVE" --stop >/dev/null 2>&1; a11y_cleanup' EXIT
 
 if ! a11y_prepare >"$KENMIN_TMP/prepare.log" 2>&1; then
 	echo "not ok - demo site prepared for the browser"
