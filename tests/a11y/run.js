@@ -342,6 +342,11 @@ async function settings(context, url, label) {
 				const name = label + " [size " + size + ", bg " + bg + "]";
 				await setPrefs(page, size, bg);
 				await page.reload({ waitUntil: "load" });
+				// "load" can come before the first frame is drawn on a
+				// busy machine: wait for it, then compare.
+				await page.waitForFunction(() =>
+				    window.__kenminFirstFrame !== undefined,
+				    null, { timeout: 10000 }).catch(() => {});
 				const want = [size === "m" ? "" : "fs-" + size,
 				    bg === "white" ? "" : "bg-" + bg].filter((c) => c)
 				    .join(" ");
