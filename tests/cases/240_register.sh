@@ -30,10 +30,8 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else notok "$name"; fi
 if ! $PY -c 'import aiosmtpd' 2>/dev/null; then
 	notok "python3-aiosmtpd is needed"; exit 1
 fi
-$PY tests/smtpsink.py "$T/spool" "$T/port" 2>"$T/sink.err" &
-SINK=$!
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T/port" 2>/dev/null)
+. "$KENMIN_ROOT/tests/lib/sink.sh"
+sink_start "$T"
 check "SMTP sink started" test -n "$PORT"
 
 cat > "$T/k.ini" <<EOF2

@@ -26,10 +26,8 @@ ok()    { echo "ok - $1"; }
 notok() { echo "not ok - $1"; fails=$((fails + 1)); }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else notok "$name"; fi; }
 
-$PY tests/smtpsink.py "$T/spool" "$T/port" 2>"$T/sink.err" &
-SINK=$!
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T/port" 2>/dev/null)
+. "$KENMIN_ROOT/tests/lib/sink.sh"
+sink_start "$T"
 check "SMTP sink started" test -n "$PORT"
 
 cat > "$T/k.ini" <<EOF2
