@@ -43,8 +43,10 @@ GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/assets.c generator/search.c
 FSV_SRCS = formsvc/main.c formsvc/request.c formsvc/response.c \
 	   formsvc/sandbox.c formsvc/pages.c formsvc/session.c formsvc/auth.c \
-	   formsvc/form.c formsvc/register.c formsvc/spawn.c \
-	   formsvc/search.c
+	   formsvc/form.c formsvc/flow.c formsvc/register.c formsvc/spawn.c \
+	   formsvc/search.c \
+	   formsvc/member.c formsvc/posting.c formsvc/snreg.c \
+	   formsvc/event.c formsvc/review.c formsvc/account.c
 TEST_SRCS = tests/unit/test_esc.c tests/unit/test_text.c \
 	   tests/unit/test_tmpl.c tests/unit/test_config.c \
 	   tests/unit/test_buf.c tests/unit/test_crypto.c tests/unit/test_db.c \

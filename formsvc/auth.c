@@ -63,7 +63,6 @@ enum stmt {
 	STMT_REC_DEL,
 	STMT_REC_ADD,
 	STMT_M_RESET,
-	STMT_TOK_ADD,
 	STMT_TOK_GET,
 	STMT_TOK_USE,
 	STMT_S_MFA_OK,
@@ -127,9 +126,6 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT id, email_ct FROM member WHERE login_key = ?1 AND "
 	"email_verified_at IS NOT NULL AND email_ct IS NOT NULL AND "
 	"state <> 'unverified' AND status IN ('active', 'paused')",
-	/* STMT_TOK_ADD */
-	"INSERT INTO token (hash, purpose, subject_kind, subject_id, "
-	"created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	/* STMT_TOK_GET */
 	"SELECT subject_kind, subject_id, purpose FROM token WHERE hash = ?1 AND "
 	"purpose IN ('set_password', 'reset_password') AND used_at IS NULL "
@@ -148,19 +144,6 @@ field(const struct ctx *ctx, enum ksrc src, enum key k)
 
 	f = req_get(&ctx->req, src, k);
 	return f != NULL ? f->val : NULL;
-}
-
-/* Render NAME with v, title and the csrf token; frees the arena. */
-static int
-show(struct ctx *ctx, struct tarena *ta, struct tval *v, const char *name,
-    const char *title)
-{
-	int	 rc;
-
-	tv_set_str(v, "csrf", sess_csrf(ctx));
-	rc = page_render(ctx, name, title, v);
-	tarena_free(ta);
-	return rc;
 }
 
 /* The service's URL of a page, for a form's action. */
@@ -301,8 +284,8 @@ show_login(struct ctx *ctx, int staff, const char *error, const char *next)
 		tv_set_str(v, "error", error);
 	if (next != NULL && resp_safe_path(next))
 		tv_set_str(v, "next", next);
-	return show(ctx, ta, v, "login", staff ? "管理画面ログイン" :
-	    "ログイン");
+	return flow_show(ctx, ta, v, "login", staff ? "管理画面ログイン" :
+	    "ログイン", 0);
 }
 
 /*
@@ -533,7 +516,7 @@ show_totp(struct ctx *ctx, const char *error)
 
 	if (error != NULL)
 		tv_set_str(v, "error", error);
-	return show(ctx, ta, v, "totp", "確認コードの入力");
+	return flow_show(ctx, ta, v, "totp", "確認コードの入力", 0);
 }
 
 /*
@@ -763,7 +746,7 @@ auth_totp_enrol(struct ctx *ctx)
 				goto out;
 			}
 			tv_set(v, "codes", codes);
-			rc = show(ctx, ta, v, "totp_enrol", "2段階認証の設定");
+			rc = flow_show(ctx, ta, v, "totp_enrol", "2段階認証の設定", 0);
 			ta = NULL;
 			goto out;
 		}
@@ -772,7 +755,7 @@ auth_totp_enrol(struct ctx *ctx)
 	}
 	totp_b32_encode(secret, secretsz, b32, sizeof(b32));
 	tv_set_str(v, "secret", b32);
-	rc = show(ctx, ta, v, "totp_enrol", "2段階認証の設定");
+	rc = flow_show(ctx, ta, v, "totp_enrol", "2段階認証の設定", 0);
 	ta = NULL;
 out:
 	tarena_free(ta);
@@ -802,7 +785,7 @@ auth_logout(struct ctx *ctx)
 	ta = tarena_new();
 	v = page_vars(ctx, ta);
 	tv_set_bool(v, "done", ctx->sess == NULL);
-	return show(ctx, ta, v, "logout", "ログアウト");
+	return flow_show(ctx, ta, v, "logout", "ログアウト", 0);
 }
 
 /*
@@ -902,34 +885,10 @@ auth_password(struct ctx *ctx)
 	if (err != NULL)
 		tv_set_str(v, "error", err);
 	tv_set_bool(v, "done", done);
-	return show(ctx, ta, v, "password", "パスワードの変更");
+	return flow_show(ctx, ta, v, "password", "パスワードの変更", 0);
 fail:
 	tarena_free(ta);
 	return 0;
-}
-
-/*
- * Store a new single-use token for (purpose, kind, id) valid ttl
- * seconds; the plain token goes to out (SESS_HEX + 1 bytes).  1 ok.
- */
-static int
-new_token(struct ctx *ctx, const char *purpose, const char *kind,
-    long long id, long long ttl, char *out)
-{
-	unsigned char	 h[32];
-	sqlite3_stmt	*st;
-
-	crypto_token_hex(out, SESS_HEX / 2);
-	sess_sha256(out, h);
-	if ((st = db_prep(ctx->db, sql[STMT_TOK_ADD])) == NULL)
-		return 0;
-	db_bind_blob(st, 1, h, sizeof(h));
-	db_bind_text(st, 2, purpose);
-	db_bind_text(st, 3, kind);
-	db_bind_int(st, 4, id);
-	db_bind_int(st, 5, ctx->now);
-	db_bind_int(st, 6, ctx->now + ttl);
-	return db_run(ctx->db, st);
 }
 
 /*
@@ -1027,8 +986,8 @@ auth_reset(struct ctx *ctx)
 		mask_login(login, &d);
 		if (r > 0) {
 			id = sqlite3_column_int64(st, 0);
-			if (!new_token(ctx, "reset_password", "member", id,
-			    RESET_TTL, tok) ||
+			if (!flow_token_new(ctx, "reset_password", "member", id,
+			    RESET_TTL, NULL, tok) ||
 			    !queue_reset_mail(ctx, id,
 			    sqlite3_column_blob(st, 1),
 			    (size_t)sqlite3_column_bytes(st, 1), tok)) {
@@ -1049,7 +1008,7 @@ auth_reset(struct ctx *ctx)
 	ta = tarena_new();
 	v = page_vars(ctx, ta);
 	tv_set_bool(v, "done", ctx->req.env.method == METHOD_POST);
-	rc = show(ctx, ta, v, "reset", "パスワードの再設定");
+	rc = flow_show(ctx, ta, v, "reset", "パスワードの再設定", 0);
 out:
 	if (began)
 		db_rollback(ctx->db);
@@ -1143,7 +1102,7 @@ auth_setpw(struct ctx *ctx)
 	tv_set_bool(v, "form", r > 0 && !done);
 	if (r > 0 && !done)
 		tv_set_str(v, "token", tok);
-	return show(ctx, ta, v, "setpw", "パスワードの設定");
+	return flow_show(ctx, ta, v, "setpw", "パスワードの設定", 0);
 fail:
 	tarena_free(ta);
 	return 0;
@@ -1158,7 +1117,7 @@ admin_stub(struct ctx *ctx, const char *heading, const char *message)
 
 	tv_set_str(v, "heading", heading);
 	tv_set_str(v, "message", message);
-	return show(ctx, ta, v, "admin", heading);
+	return flow_show(ctx, ta, v, "admin", heading, 0);
 }
 
 /* /mypage: a member's page (stub). */
@@ -1167,7 +1126,8 @@ auth_mypage(struct ctx *ctx)
 {
 	struct tarena	*ta = tarena_new();
 
-	return show(ctx, ta, page_vars(ctx, ta), "mypage", "マイページ");
+	return flow_show(ctx, ta, page_vars(ctx, ta), "mypage", "マイページ",
+	    0);
 }
 
 /* /admin/: the staff dashboard (stub). */

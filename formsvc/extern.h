@@ -5,6 +5,7 @@
 #define KENMIN_FSV_EXTERN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -232,6 +233,12 @@ enum page {
 	PAGE_AK_REGISTER,	/* register.c: あいかさねっと sign-up */
 	PAGE_AK_VERIFY,
 	PAGE_SEARCH,		/* search.c: the no-JS search */
+	/* -- pages: member.c -- */
+	/* -- pages: posting.c -- */
+	/* -- pages: snreg.c -- */
+	/* -- pages: event.c -- */
+	/* -- pages: review.c -- */
+	/* -- pages: account.c -- */
 #ifdef KENMIN_TEST
 	PAGE_TEST_ECHO,
 	PAGE_TEST_HEADER,
@@ -289,6 +296,12 @@ enum key {
 	KEY_S_GAREA,
 	KEY_S_OPEN,
 	KEY_S_PAGE,
+	/* -- keys: member.c -- */
+	/* -- keys: posting.c -- */
+	/* -- keys: snreg.c -- */
+	/* -- keys: event.c -- */
+	/* -- keys: review.c -- */
+	/* -- keys: account.c -- */
 #ifdef KENMIN_TEST
 	KEY_T_NAME,
 	KEY_T_NUM,
@@ -417,6 +430,7 @@ enum fkind {
 	FK_ZIP,
 	FK_PASSWORD,		/* never echoed back */
 	FK_AGREE,		/* one required box 「上記に同意する」 */
+	FK_FILE,		/* one uploaded file: see form_upload_id() */
 	FK__MAX
 };
 
@@ -429,6 +443,16 @@ enum fopts {
 	FO_GROUP_CLASS,		/* m_group_class, NPO法人 included */
 	FO_COMPANY_CAT,		/* m_company_category */
 	FO_REQ_AIKASA,		/* m_requirement of あいかさねっと */
+	FO_REQ_SUPERNET,	/* m_requirement of スーパーネット */
+	FO_FIELD_SN,		/* m_field shown on スーパーネット */
+	FO_FIELD_AK,		/* m_field shown on あいかさねっと */
+	FO_TARGET_AREA,		/* m_target_area (紙3 #9) */
+	FO_BUDGET,		/* m_budget_range (紙3 #26) */
+	FO_FEATURE,		/* m_feature (紙3 #33) */
+	FO_TIME_BAND,		/* m_time_band (紙4 #37) */
+	FO_WEEKDAY,		/* m_weekday 月…日 */
+	FO_PROBONO,		/* m_probono_field (紙4 #39) */
+	FO_MUNI_IN,		/* the 19 市町 only */
 	FO__MAX
 };
 
@@ -504,10 +528,61 @@ int	 form_idem_get(struct ctx *, const char *key, struct buf *result);
 int	 form_idem_put(struct ctx *, const char *key, const char *result);
 void	 form_url(const struct ctx *, struct tval *, const char *var,
 	    const char *path);
+/*
+ * FK_FILE (the form's page must take multipart bodies): a file sent
+ * with a form is checked (type by content: PDF, Office, JPEG, PNG,
+ * GIF; size up to ffield.max bytes), stored under upload_dir with a
+ * random name as an upload row in state 'quarantine', and from then on
+ * carried by a signed reference in a hidden field, so the confirmation
+ * page and a validation error keep it without a second upload.  At
+ * submit the flow links the id to its own *_file table.  0 if none.
+ */
+int64_t	 form_upload_id(const struct form *, enum key);
 
 /* register.c */
 int	 reg_register(struct ctx *);
 int	 reg_verify(struct ctx *);
+
+/* flow.c: what every form flow shares */
+typedef struct sqlite3_stmt sqlite3_stmt;
+int	 flow_show(struct ctx *, struct tarena *, struct tval *,
+	    const char *tmpl, const char *title, int errors);
+void	 flow_abs_url(const struct ctx *, struct buf *, const char *path);
+int	 flow_bind_sealed(struct ctx *, sqlite3_stmt *, int n,
+	    const char *table, const char *column, int64_t id,
+	    const char *value, struct buf *tmp);
+void	 flow_bind_id(sqlite3_stmt *, int n, const char *value);
+int	 flow_col_open(struct ctx *, sqlite3_stmt *, int col,
+	    const char *table, const char *column, int64_t id, struct buf *);
+int	 flow_token_new(struct ctx *, const char *purpose, const char *kind,
+	    int64_t id, long long ttl, const char *payload,
+	    char out[SESS_HEX + 1]);
+int	 flow_token_get(struct ctx *, const char *purpose, const char *tok,
+	    char *kind, size_t kindsz, int64_t *id, struct buf *payload);
+int	 flow_token_use(struct ctx *, const char *purpose, const char *tok);
+int	 flow_audit(struct ctx *, const char *action, const char *target_kind,
+	    int64_t target_id, const char *detail);
+int	 flow_mail(struct ctx *, const char *tmpl, const char *to,
+	    const char *subject, const char *body);
+int	 flow_mail_center(struct ctx *, const char *site, const char *tmpl,
+	    const char *subject, const char *body);
+int	 flow_publish(struct ctx *, const char *kind, int64_t id,
+	    const char *reason);
+int	 flow_publish_now(struct ctx *);
+int	 flow_page_md(struct ctx *, struct tval *, const char *site,
+	    const char *slug, const char *var_title, const char *var_html);
+
+/* -- functions: member.c -- */
+
+/* -- functions: posting.c -- */
+
+/* -- functions: snreg.c -- */
+
+/* -- functions: event.c -- */
+
+/* -- functions: review.c -- */
+
+/* -- functions: account.c -- */
 
 /* spawn.c */
 int	 spawn_gen(const struct config *, const char *command);

@@ -33,6 +33,16 @@ enum stmt {
 	STMT_OPT_GCLASS,
 	STMT_OPT_CCAT,
 	STMT_OPT_REQ_AIKASA,
+	STMT_OPT_REQ_SUPERNET,
+	STMT_OPT_FIELD_SN,
+	STMT_OPT_FIELD_AK,
+	STMT_OPT_TARGET_AREA,
+	STMT_OPT_BUDGET,
+	STMT_OPT_FEATURE,
+	STMT_OPT_TIME_BAND,
+	STMT_OPT_WEEKDAY,
+	STMT_OPT_PROBONO,
+	STMT_OPT_MUNI_IN,
 	STMT_IDEM_GET,
 	STMT_IDEM_PUT,
 	STMT__MAX
@@ -51,6 +61,28 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_OPT_REQ_AIKASA */
 	"SELECT id, text FROM m_requirement WHERE site = 'aikasa' "
 	"ORDER BY sort, id",
+	/* STMT_OPT_REQ_SUPERNET */
+	"SELECT id, text FROM m_requirement WHERE site = 'supernet' "
+	"ORDER BY sort, id",
+	/* STMT_OPT_FIELD_SN */
+	"SELECT id, name FROM m_field WHERE on_supernet = 1 ORDER BY sort, id",
+	/* STMT_OPT_FIELD_AK */
+	"SELECT id, name FROM m_field WHERE on_aikasa = 1 ORDER BY sort, id",
+	/* STMT_OPT_TARGET_AREA */
+	"SELECT id, name FROM m_target_area ORDER BY sort, id",
+	/* STMT_OPT_BUDGET */
+	"SELECT id, name FROM m_budget_range ORDER BY sort, id",
+	/* STMT_OPT_FEATURE */
+	"SELECT id, name FROM m_feature ORDER BY sort, id",
+	/* STMT_OPT_TIME_BAND */
+	"SELECT id, name FROM m_time_band ORDER BY sort, id",
+	/* STMT_OPT_WEEKDAY */
+	"SELECT id, name FROM m_weekday ORDER BY id",
+	/* STMT_OPT_PROBONO */
+	"SELECT id, name FROM m_probono_field ORDER BY sort, id",
+	/* STMT_OPT_MUNI_IN: the 19 市町 without 山口県外 */
+	"SELECT id, name FROM m_municipality WHERE outside = 0 "
+	"ORDER BY sort, id",
 	/* STMT_IDEM_GET */
 	"SELECT result FROM idempotency WHERE key = ?1",
 	/* STMT_IDEM_PUT */
@@ -66,6 +98,16 @@ static const int optstmt[FO__MAX] = {
 	STMT_OPT_GCLASS,
 	STMT_OPT_CCAT,
 	STMT_OPT_REQ_AIKASA,
+	STMT_OPT_REQ_SUPERNET,
+	STMT_OPT_FIELD_SN,
+	STMT_OPT_FIELD_AK,
+	STMT_OPT_TARGET_AREA,
+	STMT_OPT_BUDGET,
+	STMT_OPT_FEATURE,
+	STMT_OPT_TIME_BAND,
+	STMT_OPT_WEEKDAY,
+	STMT_OPT_PROBONO,
+	STMT_OPT_MUNI_IN,
 };
 
 /* Load the options of field i into its fvalue; 1 ok, 0 db error. */

@@ -34,65 +34,71 @@ static int	 kvalid_probe(struct kfield *, const struct kkey *);
  * dropped by the parser.
  */
 const struct kkey keys[KEY__MAX] = {
-	{ "sid", kvalid_token, 32, 128 },		/* KEY_SID */
-	{ "kenmin", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_SESS */
-	{ "kenmin_csrf", kvalid_token, SESS_HEX, SESS_HEX }, /* KEY_ACSRF */
-	{ "kenmin_ui", kvalid_token, 1, 16 },		/* KEY_UI */
-	{ "csrf", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_CSRF */
-	{ "login_id", kvalid_string, 1, 64 },		/* KEY_LOGIN_ID */
-	{ "password", kvalid_password, 1, 128 },	/* KEY_PASSWORD */
-	{ "new_password", kvalid_password, 8, 128 },	/* KEY_NEWPW */
-	{ "new_password2", kvalid_password, 8, 128 },	/* KEY_NEWPW2 */
-	{ "code", kvalid_string, 1, 40 },		/* KEY_CODE */
-	{ "t", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_TOKEN */
-	{ "next", kvalid_string, 1, 1000 },		/* KEY_NEXT */
+	[KEY_SID] = { "sid", kvalid_token, 32, 128 },
+	[KEY_SESS] = { "kenmin", kvalid_token, SESS_HEX, SESS_HEX },
+	[KEY_ACSRF] = { "kenmin_csrf", kvalid_token, SESS_HEX, SESS_HEX },
+	[KEY_UI] = { "kenmin_ui", kvalid_token, 1, 16 },
+	[KEY_CSRF] = { "csrf", kvalid_token, SESS_HEX, SESS_HEX },
+	[KEY_LOGIN_ID] = { "login_id", kvalid_string, 1, 64 },
+	[KEY_PASSWORD] = { "password", kvalid_password, 1, 128 },
+	[KEY_NEWPW] = { "new_password", kvalid_password, 8, 128 },
+	[KEY_NEWPW2] = { "new_password2", kvalid_password, 8, 128 },
+	[KEY_CODE] = { "code", kvalid_string, 1, 40 },
+	[KEY_TOKEN] = { "t", kvalid_token, SESS_HEX, SESS_HEX },
+	[KEY_NEXT] = { "next", kvalid_string, 1, 1000 },
 	/* Form fields: loose here, validated by form.c with messages. */
-	{ "step", kvalid_string, 1, 16 },		/* KEY_F_STEP */
-	{ "idem", kvalid_token, SESS_HEX, SESS_HEX },	/* KEY_F_IDEM */
-	{ "pwseal", kvalid_token, 32, 4096 },		/* KEY_F_PWSEAL */
-	{ "mtype", kvalid_string, 1, 16 },		/* KEY_R_TYPE */
-	{ "password", kvalid_string, 0, 1000 },	/* KEY_R_PASSWORD */
-	{ "password2", kvalid_string, 0, 1000 },	/* KEY_R_PASSWORD2 */
-	{ "fullname", kvalid_string, 0, 1000 },	/* KEY_R_NAME */
-	{ "fullkana", kvalid_string, 0, 1000 },	/* KEY_R_KANA */
-	{ "gclass", kvalid_string, 0, 1000 },		/* KEY_R_GCLASS */
-	{ "ccat", kvalid_string, 0, 1000 },		/* KEY_R_CCAT */
-	{ "org_name", kvalid_string, 0, 1000 },	/* KEY_R_ORG */
-	{ "org_kana", kvalid_string, 0, 1000 },	/* KEY_R_ORGKANA */
-	{ "rep_name", kvalid_string, 0, 1000 },	/* KEY_R_REP */
-	{ "rep_agree", kvalid_string, 0, 1000 },	/* KEY_R_REPAGREE */
-	{ "rep_title", kvalid_string, 0, 1000 },	/* KEY_R_TITLE */
-	{ "pref", kvalid_string, 0, 1000 },		/* KEY_R_PREF */
-	{ "muni", kvalid_string, 0, 1000 },		/* KEY_R_MUNI */
-	{ "tel", kvalid_string, 0, 1000 },		/* KEY_R_TEL */
-	{ "email", kvalid_string, 0, 1000 },		/* KEY_R_EMAIL */
-	{ "email2", kvalid_string, 0, 1000 },		/* KEY_R_EMAIL2 */
-	{ "gender", kvalid_string, 0, 1000 },		/* KEY_R_GENDER */
-	{ "birth", kvalid_string, 0, 1000 },		/* KEY_R_BIRTH */
-	{ "birth_agree", kvalid_string, 0, 1000 },	/* KEY_R_BIRTHAGREE */
-	{ "roles", kvalid_string, 0, 1000 },		/* KEY_R_ROLES */
-	{ "reqs", kvalid_string, 0, 1000 },		/* KEY_R_REQS */
-	{ "q", kvalid_string, 0, 100 },			/* KEY_S_Q */
-	{ "type", kvalid_string, 1, 16 },		/* KEY_S_TYPE */
-	{ "site", kvalid_string, 1, 16 },		/* KEY_S_SITE */
-	{ "mt", kvalid_string, 1, 16 },		/* KEY_S_MT */
-	{ "area", kvalid_int, 1, 999 },		/* KEY_S_AREA */
-	{ "field", kvalid_int, 1, 999 },		/* KEY_S_FIELD */
-	{ "probono", kvalid_int, 1, 999 },		/* KEY_S_PROBONO */
-	{ "garea", kvalid_int, 1, 999 },		/* KEY_S_GAREA */
-	{ "open", kvalid_bool, 0, 0 },			/* KEY_S_OPEN */
-	{ "page", kvalid_int, 1, 1000 },		/* KEY_S_PAGE */
+	[KEY_F_STEP] = { "step", kvalid_string, 1, 16 },
+	[KEY_F_IDEM] = { "idem", kvalid_token, SESS_HEX, SESS_HEX },
+	[KEY_F_PWSEAL] = { "pwseal", kvalid_token, 32, 4096 },
+	[KEY_R_TYPE] = { "mtype", kvalid_string, 1, 16 },
+	[KEY_R_PASSWORD] = { "password", kvalid_string, 0, 1000 },
+	[KEY_R_PASSWORD2] = { "password2", kvalid_string, 0, 1000 },
+	[KEY_R_NAME] = { "fullname", kvalid_string, 0, 1000 },
+	[KEY_R_KANA] = { "fullkana", kvalid_string, 0, 1000 },
+	[KEY_R_GCLASS] = { "gclass", kvalid_string, 0, 1000 },
+	[KEY_R_CCAT] = { "ccat", kvalid_string, 0, 1000 },
+	[KEY_R_ORG] = { "org_name", kvalid_string, 0, 1000 },
+	[KEY_R_ORGKANA] = { "org_kana", kvalid_string, 0, 1000 },
+	[KEY_R_REP] = { "rep_name", kvalid_string, 0, 1000 },
+	[KEY_R_REPAGREE] = { "rep_agree", kvalid_string, 0, 1000 },
+	[KEY_R_TITLE] = { "rep_title", kvalid_string, 0, 1000 },
+	[KEY_R_PREF] = { "pref", kvalid_string, 0, 1000 },
+	[KEY_R_MUNI] = { "muni", kvalid_string, 0, 1000 },
+	[KEY_R_TEL] = { "tel", kvalid_string, 0, 1000 },
+	[KEY_R_EMAIL] = { "email", kvalid_string, 0, 1000 },
+	[KEY_R_EMAIL2] = { "email2", kvalid_string, 0, 1000 },
+	[KEY_R_GENDER] = { "gender", kvalid_string, 0, 1000 },
+	[KEY_R_BIRTH] = { "birth", kvalid_string, 0, 1000 },
+	[KEY_R_BIRTHAGREE] = { "birth_agree", kvalid_string, 0, 1000 },
+	[KEY_R_ROLES] = { "roles", kvalid_string, 0, 1000 },
+	[KEY_R_REQS] = { "reqs", kvalid_string, 0, 1000 },
+	[KEY_S_Q] = { "q", kvalid_string, 0, 100 },
+	[KEY_S_TYPE] = { "type", kvalid_string, 1, 16 },
+	[KEY_S_SITE] = { "site", kvalid_string, 1, 16 },
+	[KEY_S_MT] = { "mt", kvalid_string, 1, 16 },
+	[KEY_S_AREA] = { "area", kvalid_int, 1, 999 },
+	[KEY_S_FIELD] = { "field", kvalid_int, 1, 999 },
+	[KEY_S_PROBONO] = { "probono", kvalid_int, 1, 999 },
+	[KEY_S_GAREA] = { "garea", kvalid_int, 1, 999 },
+	[KEY_S_OPEN] = { "open", kvalid_bool, 0, 0 },
+	[KEY_S_PAGE] = { "page", kvalid_int, 1, 1000 },
+	/* -- keys: member.c -- */
+	/* -- keys: posting.c -- */
+	/* -- keys: snreg.c -- */
+	/* -- keys: event.c -- */
+	/* -- keys: review.c -- */
+	/* -- keys: account.c -- */
 #ifdef KENMIN_TEST
-	{ "name", kvalid_string, 1, 40 },		/* KEY_T_NAME */
-	{ "num", kvalid_int, 1, 100 },			/* KEY_T_NUM */
-	{ "mail", kvalid_email, 0, 0 },			/* KEY_T_MAIL */
-	{ "date", kvalid_date, 0, 0 },			/* KEY_T_DATE */
-	{ "flag", kvalid_bool, 0, 0 },			/* KEY_T_FLAG */
-	{ "text", kvalid_text, 0, 2000 },		/* KEY_T_TEXT */
-	{ "file", kvalid_file, 1, 1024 * 1024 },	/* KEY_T_FILE */
-	{ "to", kvalid_string, 0, 1000 },		/* KEY_T_TO */
-	{ "value", kvalid_text, 0, 1000 },		/* KEY_T_VALUE */
-	{ "probe", kvalid_probe, 0, 0 },		/* KEY_T_PROBE */
+	[KEY_T_NAME] = { "name", kvalid_string, 1, 40 },
+	[KEY_T_NUM] = { "num", kvalid_int, 1, 100 },
+	[KEY_T_MAIL] = { "mail", kvalid_email, 0, 0 },
+	[KEY_T_DATE] = { "date", kvalid_date, 0, 0 },
+	[KEY_T_FLAG] = { "flag", kvalid_bool, 0, 0 },
+	[KEY_T_TEXT] = { "text", kvalid_text, 0, 2000 },
+	[KEY_T_FILE] = { "file", kvalid_file, 1, 1024 * 1024 },
+	[KEY_T_TO] = { "to", kvalid_string, 0, 1000 },
+	[KEY_T_VALUE] = { "value", kvalid_text, 0, 1000 },
+	[KEY_T_PROBE] = { "probe", kvalid_probe, 0, 0 },
 #endif
 };
 
@@ -115,6 +121,12 @@ static const enum key keys_register[] = { KEY_F_STEP, KEY_F_IDEM,
     KEY_R_MUNI, KEY_R_TEL, KEY_R_EMAIL, KEY_R_EMAIL2, KEY_R_GENDER,
     KEY_R_BIRTH, KEY_R_BIRTHAGREE, KEY_R_ROLES, KEY_R_REQS, KEY__MAX };
 static const enum key keys_verify[] = { KEY_TOKEN, KEY__MAX };
+/* -- key lists: member.c -- */
+/* -- key lists: posting.c -- */
+/* -- key lists: snreg.c -- */
+/* -- key lists: event.c -- */
+/* -- key lists: review.c -- */
+/* -- key lists: account.c -- */
 #ifdef KENMIN_TEST
 static const enum key keys_echo[] = { KEY_SID, KEY_T_NAME, KEY_T_NUM,
     KEY_T_MAIL, KEY_T_DATE, KEY_T_FLAG, KEY_T_TEXT, KEY_T_FILE, KEY_T_PROBE,
@@ -177,6 +189,12 @@ const struct pageinfo pages[PAGE__MAX] = {
 	/* PAGE_SEARCH: GET only, never changes state (R485) */
 	{ "/search", M_GET | M_HEAD, search_page, ROLE_ANY, PAGE_PUBLIC,
 	    keys_search },
+	/* -- pages: member.c (same order as enum page) -- */
+	/* -- pages: posting.c (same order as enum page) -- */
+	/* -- pages: snreg.c (same order as enum page) -- */
+	/* -- pages: event.c (same order as enum page) -- */
+	/* -- pages: review.c (same order as enum page) -- */
+	/* -- pages: account.c (same order as enum page) -- */
 #ifdef KENMIN_TEST
 	/* PAGE_TEST_ECHO */
 	{ "/_test/echo", M_GET | M_HEAD | M_POST, test_echo, ROLE_ANY,

@@ -39,11 +39,9 @@ static const char *const mtype_names[MT__MAX] = {
 static const char *const mtype_labels[MT__MAX] = { "個人", "団体", "企業" };
 
 enum stmt {
-	STMT_TERMS,
 	STMT_LOGIN_USED,
 	STMT_INSERT,
 	STMT_SEAL,
-	STMT_TOK_ADD,
 	STMT_TOK_GET,
 	STMT_TOK_USE,
 	STMT_VERIFY,
@@ -52,9 +50,6 @@ enum stmt {
 };
 
 static const char *const sql[STMT__MAX] = {
-	/* STMT_TERMS */
-	"SELECT title, body FROM page WHERE site = 'aikasa' AND "
-	"slug = 'terms' AND state = 'public'",
 	/* STMT_LOGIN_USED */
 	"SELECT 1 FROM member WHERE login_key = ?1",
 	/* STMT_INSERT */
@@ -67,10 +62,6 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_SEAL */
 	"UPDATE member SET email_ct = ?2, name_ct = ?3, kana_ct = ?4, "
 	"tel_ct = ?5, birth_ct = ?6 WHERE id = ?1",
-	/* STMT_TOK_ADD */
-	"INSERT INTO token (hash, purpose, subject_kind, subject_id, "
-	"created_at, expires_at) VALUES (?1, 'verify_email', 'member', ?2, "
-	"?3, ?4)",
 	/* STMT_TOK_GET */
 	"SELECT subject_id, used_at IS NOT NULL, expires_at FROM token "
 	"WHERE hash = ?1 AND purpose = 'verify_email' AND "
@@ -340,25 +331,6 @@ body_type(const struct ctx *ctx)
 	return MT__MAX;
 }
 
-/* Render name with v (csrf added) into the layout; frees ta. */
-static int
-show(struct ctx *ctx, struct tarena *ta, struct tval *v, const char *name,
-    const char *title, int errors)
-{
-	struct buf	 t;
-	int		 rc;
-
-	buf_init(&t, 1024);
-	if (errors)
-		buf_puts(&t, "エラー：");
-	buf_puts(&t, title);
-	tv_set_str(v, "csrf", sess_csrf(ctx));
-	rc = page_render(ctx, name, buf_str(&t), v);
-	buf_free(&t);
-	tarena_free(ta);
-	return rc;
-}
-
 /*
  * The terms page (R150) with the type choice and 「同意する」; fm holds
  * the choice and its error after a failed agree, or is NULL.
@@ -369,11 +341,8 @@ show_terms(struct ctx *ctx, struct form *fm, const char *message)
 	struct tarena	*ta = tarena_new();
 	struct tval	*v = page_vars(ctx, ta);
 	struct form	 own;
-	sqlite3_stmt	*st;
-	char		*html;
-	const char	*md;
 	enum mtype	 none = MT__MAX;
-	int		 r, errors, rc = 0;
+	int		 errors, rc = 0;
 
 	memset(&own, 0, sizeof(own));
 	if (fm == NULL) {
@@ -382,29 +351,15 @@ show_terms(struct ctx *ctx, struct form *fm, const char *message)
 			goto out;
 		fm = &own;
 	}
-	if (!sess_db(ctx) || (st = db_prep(ctx->db, sql[STMT_TERMS])) == NULL)
+	if (!flow_page_md(ctx, v, "aikasa", "terms", "terms_title", "terms"))
 		goto out;
-	if ((r = db_row(ctx->db, st)) < 0)
-		goto out;
-	if (r > 0) {
-		tv_set_str(v, "terms_title", db_col_text(st, 0));
-		md = db_col_text(st, 1);
-		/* Safe defaults: raw HTML in the Markdown is not passed on. */
-		html = cmark_markdown_to_html(md, strlen(md),
-		    CMARK_OPT_DEFAULT);
-		sqlite3_reset(st);
-		if (html == NULL)
-			goto out;
-		tv_set_html(v, "terms", html);
-		free(html);
-		tv_set_bool(v, "has_terms", 1);
-	}
 	if (message != NULL)
 		tv_set_str(v, "message", message);
 	errors = fm->nerr > 0;
 	form_vars(fm, ta, v, errors);
 	form_url(ctx, v, "action", "/aikasa/register");
-	rc = show(ctx, ta, v, "register_terms", "あいかさねっと 会員登録：利用規約",
+	rc = flow_show(ctx, ta, v, "register_terms",
+	    "あいかさねっと 会員登録：利用規約",
 	    errors);
 	ta = NULL;
 out:
@@ -432,7 +387,8 @@ show_form(struct ctx *ctx, struct form *fm, enum mtype t, int errors)
 	form_url(ctx, v, "terms_url", "/aikasa/register");
 	buf_reset(&b);
 	buf_printf(&b, "あいかさねっと 会員登録（%s）：入力", mtype_labels[t]);
-	rc = show(ctx, ta, v, "register", buf_str(&b), errors && fm->nerr > 0);
+	rc = flow_show(ctx, ta, v, "register", buf_str(&b),
+	    errors && fm->nerr > 0);
 	buf_free(&b);
 	return rc;
 }
@@ -469,7 +425,7 @@ show_confirm(struct ctx *ctx, struct form *fm, enum mtype t)
 	buf_reset(&b);
 	buf_printf(&b, "あいかさねっと 会員登録（%s）：入力内容の確認",
 	    mtype_labels[t]);
-	rc = show(ctx, ta, v, "register_confirm", buf_str(&b), 0);
+	rc = flow_show(ctx, ta, v, "register_confirm", buf_str(&b), 0);
 out:
 	buf_free(&seal);
 	buf_free(&b);
@@ -482,7 +438,7 @@ show_done(struct ctx *ctx)
 {
 	struct tarena	*ta = tarena_new();
 
-	return show(ctx, ta, page_vars(ctx, ta), "register_done",
+	return flow_show(ctx, ta, page_vars(ctx, ta), "register_done",
 	    "あいかさねっと 会員登録：確認メールを送信しました", 0);
 }
 
@@ -532,48 +488,6 @@ validate(struct ctx *ctx, struct form *fm)
 	return fm->nerr == 0;
 }
 
-/* Seal value (NULL or "": SQL NULL) into bind slot n of st. */
-static int
-bind_sealed(struct ctx *ctx, sqlite3_stmt *st, int n, const char *column,
-    int64_t id, const char *value, struct buf *tmp)
-{
-	if (value == NULL || *value == '\0') {
-		db_bind_text(st, n, NULL);
-		return 1;
-	}
-	if (!crypto_seal(ctx->keys, "member", column, id, value,
-	    strlen(value), tmp))
-		return 0;
-	db_bind_blob(st, n, tmp->p, tmp->len);
-	return 1;
-}
-
-/* Bind an option id (a master-table key) or NULL. */
-static void
-bind_id(sqlite3_stmt *st, int n, const char *value)
-{
-	long long	 id;
-
-	if (value != NULL && util_strtoll(value, 0, INT32_MAX, &id))
-		db_bind_int(st, n, id);
-	else
-		db_bind_text(st, n, NULL);
-}
-
-/* "{base_url}{cgi_path}PATH" into b. */
-static void
-abs_url(const struct ctx *ctx, struct buf *b, const char *path)
-{
-	size_t	 n;
-
-	buf_puts(b, ctx->cfg->base_url);
-	n = strlen(ctx->cfg->cgi_path);
-	while (n > 0 && ctx->cfg->cgi_path[n - 1] == '/')
-		n--;
-	buf_putn(b, ctx->cfg->cgi_path, n);
-	buf_puts(b, path);
-}
-
 /*
  * Insert the member: the row first, then the sealed columns bound to
  * its id, the token, the mail and the audit row, in the caller's
@@ -585,12 +499,10 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
     const char *hash, const char *key, int64_t *idp)
 {
 	char		 tok[SESS_HEX + 1];
-	unsigned char	 bidx[BIDX_SZ], th[32];
+	unsigned char	 bidx[BIDX_SZ];
 	const char	*email, *who;
 	char		*lower = NULL;
 	struct buf	 tmp1, tmp2, tmp3, tmp4, tmp5, body, detail;
-	struct mail	 m;
-	struct audit_ev	 ev;
 	sqlite3_stmt	*st;
 	long long	 birth, today;
 	int64_t		 id;
@@ -621,8 +533,8 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
 	db_bind_text(st, 3, key);
 	db_bind_text(st, 4, hash);
 	db_bind_blob(st, 5, bidx, sizeof(bidx));
-	bind_id(st, 6, t == MT_GROUP ? form_val(fm, KEY_R_GCLASS) : NULL);
-	bind_id(st, 7, t == MT_COMPANY ? form_val(fm, KEY_R_CCAT) : NULL);
+	flow_bind_id(st, 6, t == MT_GROUP ? form_val(fm, KEY_R_GCLASS) : NULL);
+	flow_bind_id(st, 7, t == MT_COMPANY ? form_val(fm, KEY_R_CCAT) : NULL);
 	db_bind_text(st, 8, t != MT_INDIVIDUAL ? form_val(fm, KEY_R_ORG) :
 	    NULL);
 	db_bind_text(st, 9, t != MT_INDIVIDUAL ?
@@ -633,8 +545,8 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
 	db_bind_int(st, 11, 1);
 	db_bind_text(st, 12, t != MT_INDIVIDUAL ?
 	    form_val(fm, KEY_R_TITLE) : NULL);
-	bind_id(st, 13, form_val(fm, KEY_R_PREF));
-	bind_id(st, 14, form_val(fm, KEY_R_MUNI));
+	flow_bind_id(st, 13, form_val(fm, KEY_R_PREF));
+	flow_bind_id(st, 14, form_val(fm, KEY_R_MUNI));
 	db_bind_int(st, 15, form_has(fm, KEY_R_ROLES, "recruit"));
 	db_bind_int(st, 16, form_has(fm, KEY_R_ROLES, "join"));
 	db_bind_int(st, 17, t == MT_GROUP);
@@ -658,28 +570,25 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
 	if ((st = db_prep(ctx->db, sql[STMT_SEAL])) == NULL)
 		goto out;
 	db_bind_int(st, 1, id);
-	if (!bind_sealed(ctx, st, 2, "email_ct", id, email, &tmp1) ||
-	    !bind_sealed(ctx, st, 3, "name_ct", id, t == MT_INDIVIDUAL ?
+	if (!flow_bind_sealed(ctx, st, 2, "member", "email_ct", id, email,
+	    &tmp1) ||
+	    !flow_bind_sealed(ctx, st, 3, "member", "name_ct", id,
+	    t == MT_INDIVIDUAL ?
 	    form_val(fm, KEY_R_NAME) : NULL, &tmp2) ||
-	    !bind_sealed(ctx, st, 4, "kana_ct", id, t == MT_INDIVIDUAL ?
+	    !flow_bind_sealed(ctx, st, 4, "member", "kana_ct", id,
+	    t == MT_INDIVIDUAL ?
 	    form_val(fm, KEY_R_KANA) : NULL, &tmp3) ||
-	    !bind_sealed(ctx, st, 5, "tel_ct", id,
+	    !flow_bind_sealed(ctx, st, 5, "member", "tel_ct", id,
 	    form_val(fm, KEY_R_TEL), &tmp4) ||
-	    !bind_sealed(ctx, st, 6, "birth_ct", id, t == MT_INDIVIDUAL ?
+	    !flow_bind_sealed(ctx, st, 6, "member", "birth_ct", id,
+	    t == MT_INDIVIDUAL ?
 	    form_val(fm, KEY_R_BIRTH) : NULL, &tmp5) ||
 	    !db_run(ctx->db, st))
 		goto out;
 
 	/* The verification link: 256 random bits, stored as SHA-256. */
-	crypto_token_hex(tok, SESS_HEX / 2);
-	sess_sha256(tok, th);
-	if ((st = db_prep(ctx->db, sql[STMT_TOK_ADD])) == NULL)
-		goto out;
-	db_bind_blob(st, 1, th, sizeof(th));
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, ctx->now);
-	db_bind_int(st, 4, ctx->now + VERIFY_TTL);
-	if (!db_run(ctx->db, st))
+	if (!flow_token_new(ctx, "verify_email", "member", id, VERIFY_TTL,
+	    NULL, tok))
 		goto out;
 
 	who = t == MT_INDIVIDUAL ? form_val(fm, KEY_R_NAME) :
@@ -689,7 +598,7 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
 	    "登録を続けるには、次のURLを開き、表示された画面の"
 	    "「メールアドレスを確認する」ボタンを押してください。\n\n",
 	    who);
-	abs_url(ctx, &body, "/aikasa/verify?t=");
+	flow_abs_url(ctx, &body, "/aikasa/verify?t=");
 	buf_puts(&body, tok);
 	buf_printf(&body, "\n\n"
 	    "このURLの有効期限は24時間です。期限が過ぎた場合は、お手数ですが"
@@ -702,12 +611,8 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
 	sodium_memzero(tok, sizeof(tok));
 	if (!buf_ok(&body))
 		goto out;
-	memset(&m, 0, sizeof(m));
-	m.template = "aikasa_verify";
-	m.to = email;
-	m.subject = "【あいかさねっと】メールアドレスの確認";
-	m.body = buf_str(&body);
-	if (!outbox_enqueue(ctx->db, ctx->keys, &m, NULL))
+	if (!flow_mail(ctx, "aikasa_verify", email,
+	    "【あいかさねっと】メールアドレスの確認", buf_str(&body)))
 		goto out;
 
 	buf_printf(&detail, "type=%s login=", mtype_names[t]);
@@ -716,14 +621,8 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
 	audit_mask_email(email, &detail);
 	if (minor)
 		buf_puts(&detail, " minor=1");
-	memset(&ev, 0, sizeof(ev));
-	ev.actor_kind = "public";
-	ev.action = "register";
-	ev.target_kind = "member";
-	ev.target_id = id;
-	ev.detail = buf_str(&detail);
-	ev.ip = ctx->req.env.remote;
-	if (!buf_ok(&detail) || !audit_log(ctx->db, ctx->keys, &ev))
+	if (!buf_ok(&detail) ||
+	    !flow_audit(ctx, "register", "member", id, buf_str(&detail)))
 		goto out;
 	*idp = id;
 	rc = 1;
@@ -963,7 +862,6 @@ static int
 verified(struct ctx *ctx, int64_t id)
 {
 	struct buf	 email, name, body, url;
-	struct mail	 m;
 	struct audit_ev	 ev;
 	sqlite3_stmt	*st;
 	char		 type[16], login[128];
@@ -1009,16 +907,13 @@ verified(struct ctx *ctx, int64_t id)
 	    "次のURLからログインし、マイページで詳細情報を入力してください。"
 	    "詳細情報の入力後、センターが内容を確認して公開します。\n\n",
 	    who);
-	abs_url(ctx, &body, "/login");
+	flow_abs_url(ctx, &body, "/login");
 	buf_printf(&body, "\n\nログインID：%s\n"
 	    "（パスワードはこのメールには記載していません。）\n"
 	    "\n-- \nあいかさねっと（やまぐち県民活動支援センター）\n", login);
-	memset(&m, 0, sizeof(m));
-	m.template = "aikasa_registered";
-	m.to = buf_str(&email);
-	m.subject = "【あいかさねっと】仮登録完了・詳細入力のお願い";
-	m.body = buf_str(&body);
-	if (!buf_ok(&body) || !outbox_enqueue(ctx->db, ctx->keys, &m, NULL))
+	if (!buf_ok(&body) || !flow_mail(ctx, "aikasa_registered",
+	    buf_str(&email), "【あいかさねっと】仮登録完了・詳細入力のお願い",
+	    buf_str(&body)))
 		goto out;
 
 	/* To the center: 会員登録あり (R153); no personal data but the ID. */
@@ -1029,14 +924,11 @@ verified(struct ctx *ctx, int64_t id)
 	    "管理画面で内容を確認してください。\n",
 	    (long long)id, strcmp(type, "group") == 0 ? "団体" :
 	    strcmp(type, "company") == 0 ? "企業" : "個人", login);
-	abs_url(ctx, &body, "/admin/");
+	flow_abs_url(ctx, &body, "/admin/");
 	buf_putc(&body, '\n');
-	memset(&m, 0, sizeof(m));
-	m.template = "aikasa_center_registered";
-	m.to = ctx->cfg->center_aikasa;
-	m.subject = "【あいかさねっと】会員登録あり";
-	m.body = buf_str(&body);
-	if (!buf_ok(&body) || !outbox_enqueue(ctx->db, ctx->keys, &m, NULL))
+	if (!buf_ok(&body) || !flow_mail_center(ctx, "aikasa",
+	    "aikasa_center_registered", "【あいかさねっと】会員登録あり",
+	    buf_str(&body)))
 		goto out;
 
 	memset(&ev, 0, sizeof(ev));
@@ -1118,7 +1010,7 @@ reg_verify(struct ctx *ctx)
 		tv_set_str(v, "token", tok);
 	else if (!done)
 		tv_set_str(v, "error", tok_messages[ts]);
-	rc = show(ctx, ta, v, "register_verify", done ?
+	rc = flow_show(ctx, ta, v, "register_verify", done ?
 	    "メールアドレスの確認が完了しました" : "メールアドレスの確認", 0);
 out:
 	if (began)

@@ -1,0 +1,4 @@
+/*
+ * account.c: (being written)
+ */
+#include "extern.h"

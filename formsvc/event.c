@@ -1,0 +1,4 @@
+/*
+ * event.c: (being written)
+ */
+#include "extern.h"

@@ -1,0 +1,4 @@
+/*
+ * member.c: (being written)
+ */
+#include "extern.h"

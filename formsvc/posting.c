@@ -1,0 +1,4 @@
+/*
+ * posting.c: (being written)
+ */
+#include "extern.h"

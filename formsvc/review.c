@@ -1,0 +1,4 @@
+/*
+ * review.c: (being written)
+ */
+#include "extern.h"

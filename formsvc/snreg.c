@@ -1,0 +1,4 @@
+/*
+ * snreg.c: (being written)
+ */
+#include "extern.h"
