@@ -44,8 +44,35 @@ static const char *const stmts[STMT__MAX] = {
 	"INSERT INTO setting (key, value) VALUES ('loaded:' || ?1, 'yes')",
 };
 
+/*
+ * The bounds of the program image the linker provides: the code, the
+ * read-only data and the initialised data, in this order.
+ */
+extern const char	 __executable_start[], edata[];
+
+/*
+ * 1 if sql lies in the program image, i.e. it is a constant of the
+ * program, not text built at run time on the heap or the stack.  Every
+ * statement is such a constant and values reach SQLite only through
+ * bindings, so no input can change a statement (SQL injection, 脆1);
+ * db_prep() and db_exec() refuse anything else.  tests/sqlcheck.py
+ * checks that nothing calls SQLite but through them.
+ */
 static int
-pragma(struct db *db, const char *sql)
+sql_static(const struct db *db, const char *sql)
+{
+	uintptr_t	 p = (uintptr_t)sql;
+
+	if (p >= (uintptr_t)__executable_start && p < (uintptr_t)edata)
+		return 1;
+	kerr("%s: refused SQL that is not a constant of the program",
+	    db->path);
+	return 0;
+}
+
+/* Run sql; 1 ok, 0 error (printed).  Callers check sql_static(). */
+static int
+exec_sql(struct db *db, const char *sql)
 {
 	char	*err = NULL;
 
@@ -55,6 +82,12 @@ pragma(struct db *db, const char *sql)
 		return 0;
 	}
 	return 1;
+}
+
+static int
+pragma(struct db *db, const char *sql)
+{
+	return sql_static(db, sql) && exec_sql(db, sql);
 }
 
 struct db *
@@ -170,6 +203,8 @@ db_prep(struct db *db, const char *sql)
 	size_t		 i;
 	sqlite3_stmt	*st = NULL;
 
+	if (!sql_static(db, sql))
+		return NULL;
 	i = slot_of(db, sql);
 	while (db->cache[i].sql != NULL) {
 		if (db->cache[i].sql == sql) {
@@ -356,8 +391,9 @@ apply_migration(struct db *db, const struct dbfile *f, int n)
 		return 0;
 	if (!db_exec(db, f->text))
 		goto fail;
+	/* PRAGMA takes no parameter; n is our own migration number. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", n);
-	if (!db_exec(db, sql))
+	if (!exec_sql(db, sql))
 		goto fail;
 	if (!db_commit(db))
 		goto fail;

@@ -73,6 +73,18 @@ main(void)
 	T_OK(scalar(db, sql_count_muni) == 20, "master data not loaded twice");
 
 	T_OK(db_prep(db, sql_bad) == NULL, "bad SQL is reported, not cached");
+	{
+		/* SQL built at run time is refused, whatever it says. */
+		char	*heap = xstrdup(sql_pragma), stack[64];
+
+		memcpy(stack, "SELECT 1", sizeof("SELECT 1"));
+		T_OK(db_prep(db, heap) == NULL, "SQL on the heap is refused");
+		T_OK(db_prep(db, stack) == NULL, "SQL on the stack is refused");
+		T_OK(db_exec(db, heap) == 0, "db_exec refuses SQL on the heap");
+		T_OK(db_prep(db, sql_pragma) != NULL,
+		    "the same text as a constant is prepared");
+		free(heap);
+	}
 	db_close(db);
 	db_close(NULL);
 
