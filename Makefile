@@ -10,7 +10,8 @@
 
 sinclude Makefile.local
 
-PKGS	 = sqlite3 libcmark-gfm libgit2 libcurl libsodium inih libutf8proc libseccomp
+PKGS	 = sqlite3 libcmark-gfm libgit2 libcurl libsodium inih libutf8proc libseccomp \
+	   zlib
 CC	?= cc
 WARN	 = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wformat=2 -Werror
@@ -33,6 +34,7 @@ LIB_SRCS = lib/util.c lib/buf.c lib/config.c lib/text.c lib/esc.c \
 	   lib/outbox.c lib/audit.c lib/search.c
 GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/demo.c generator/demodata.c generator/site.c generator/history.c \
+	   generator/histpack.c \
 	   generator/render.c generator/build.c generator/families.c \
 	   generator/feeds.c generator/misc.c \
 	   generator/sn_lists.c generator/pages.c generator/content.c \
@@ -40,7 +42,7 @@ GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/sn_top.c generator/sn_orgs.c generator/sn_events.c generator/sn_grants.c \
 	   generator/mail.c generator/audit.c generator/staff.c \
 	   generator/keys.c generator/purge.c \
-	   generator/assets.c generator/search.c
+	   generator/assets.c generator/search.c generator/preview.c
 FSV_SRCS = formsvc/main.c formsvc/request.c formsvc/response.c \
 	   formsvc/sandbox.c formsvc/pages.c formsvc/session.c formsvc/auth.c \
 	   formsvc/form.c formsvc/flow.c formsvc/register.c formsvc/spawn.c \
@@ -88,8 +90,10 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libkenmin.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libkenmin.a $(LDFLAGS_ALL) $(PKG_LIBS)
 
-# test_site links the generator's output layer (site.c, history.c).
-SITE_TEST_OBJS = $(B)/generator/site.o $(B)/generator/history.o
+# test_site links the generator's output layer (site.c, history.c,
+# histpack.c).
+SITE_TEST_OBJS = $(B)/generator/site.o $(B)/generator/history.o \
+		 $(B)/generator/histpack.o
 $(B)/tests/test_site: tests/unit/test_site.c tests/unit/t.h $(SITE_TEST_OBJS) $(B)/libkenmin.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -Igenerator -o $@ $< $(SITE_TEST_OBJS) $(B)/libkenmin.a $(LDFLAGS_ALL) $(PKG_LIBS)

@@ -46,6 +46,7 @@ enum sql {
 	SQL_URLS,
 	SQL_POSTINGS,
 	SQL_ALL_IDS,
+	SQL_FILES,
 	SQL__MAX
 };
 
@@ -90,7 +91,7 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_M_PROBONO */
 	"SELECT x.id, x.name, x.slug, " COUNT_OF("m.probono_field_id = x.id")
 	" FROM m_probono_field x ORDER BY x.sort, x.id",
-	/* SQL_DETAIL: public fields only */
+	/* SQL_DETAIL: public fields only; any state when ?2 (preview) */
 	"SELECT m.id, m.type, m.org_name, m.org_kana, m.rep_name, "
 	"m.rep_title, mu.name, coalesce(gc.name, cc.name, ''), "
 	"m.occupation, m.qualification, m.sales_point, m.members_count, "
@@ -112,7 +113,7 @@ static const char *const sqls[SQL__MAX] = {
 	"LEFT JOIN m_company_category cc ON cc.id = m.company_category_id "
 	"LEFT JOIN m_time_band tb ON tb.id = m.time_band_id "
 	"LEFT JOIN m_probono_field pf ON pf.id = m.probono_field_id "
-	"WHERE m.id = ?1 AND " AK_M_VISIBLE,
+	"WHERE m.id = ?1 AND (?2 OR (" AK_M_VISIBLE "))",
 	/* SQL_URLS */
 	"SELECT url, label FROM member_url WHERE member_id = ?1 ORDER BY slot",
 	/* SQL_POSTINGS: ?1 today, ?2 the member; recruiting first */
@@ -123,6 +124,11 @@ static const char *const sqls[SQL__MAX] = {
 	"coalesce(p.apply_until, '9999-12-31') DESC, p.id DESC",
 	/* SQL_ALL_IDS */
 	"SELECT id FROM member ORDER BY id",
+	/* SQL_FILES: #17 参考ファイル, published uploads only */
+	"SELECT u.id, u.public_name, u.orig_name, u.mime, u.size "
+	"FROM member_file f JOIN upload u ON u.id = f.upload_id "
+	"WHERE f.member_id = ?1 AND u.state = 'public' "
+	"AND u.public_name IS NOT NULL ORDER BY f.slot",
 };
 
 /* A facet: its directory, master statement, list statement, labels. */
@@ -468,6 +474,31 @@ member_urls(struct rctx *r, struct tval *m, int64_t id)
 	return rc == 0;
 }
 
+/* #17: the member's published attachments as m.files. */
+static int
+member_files(struct rctx *r, struct tval *m, int64_t id)
+{
+	sqlite3_stmt	*st;
+	struct tval	*list;
+	int		 rc;
+
+	if ((st = db_prep(r->g->db, sqls[SQL_FILES])) == NULL)
+		return 0;
+	db_bind_int(st, 1, id);
+	list = tv_list(r->arena);
+	while ((rc = db_row(r->g->db, st)) == 1) {
+		site_dep(r->site, kind_name(K_UPLOAD),
+		    sqlite3_column_int64(st, 0));
+		sn_tv_file(list, db_col_text(st, 1), db_col_text(st, 2),
+		    NULL, db_col_text(st, 3), sqlite3_column_int64(st, 4));
+	}
+	if (tv_len(list) > 0) {
+		tv_set(m, "files", list);
+		tv_set_bool(m, "has_files", 1);
+	}
+	return rc == 0;
+}
+
 /* R134: the member's postings, recruiting and past. */
 static int
 member_postings(struct rctx *r, struct tval *m, int64_t id)
@@ -518,6 +549,7 @@ render_member(struct rctx *r, void *arg, int64_t id)
 	if ((st = db_prep(r->g->db, sqls[SQL_DETAIL])) == NULL)
 		return 0;
 	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, r->preview != NULL);
 	if ((n = db_row(r->g->db, st)) < 0)
 		return 0;
 	if (n == 0)
@@ -576,7 +608,8 @@ render_member(struct rctx *r, void *arg, int64_t id)
 	tv_set_str(ctx, "title", buf_str(&b));
 	sqlite3_reset(st);
 	tv_set(ctx, "m", m);
-	if (!member_urls(r, m, id) || !member_postings(r, m, id))
+	if (!member_urls(r, m, id) || !member_files(r, m, id) ||
+	    !member_postings(r, m, id))
 		goto out;
 	rctx_crumb(r, "ボランティア会員を探す", "/boranet201909/members/");
 	rctx_crumb(r, buf_str(&b), NULL);
@@ -628,6 +661,7 @@ static const char *const member_dirs[] = { "boranet201909/members/",
 	NULL };
 static const struct famdep member_deps[] = {
 	{ K_POSTING, "SELECT member_id FROM posting WHERE id = ?1" },
+	{ K_UPLOAD, "SELECT member_id FROM member_file WHERE upload_id = ?1" },
 	{ K__MAX, NULL }
 };
 const struct family fam_ak_member = {

@@ -173,10 +173,24 @@ render_interview(struct rctx *r, void *arg, int64_t id)
 	while ((n = db_row(r->g->db, st)) == 1) {
 		site_dep(r->site, kind_name(K_UPLOAD),
 		    sqlite3_column_int64(st, 0));
+		if (!upload_name_ok(db_col_text(st, 1)))
+			continue;
 		o = tv_push_obj(photos);
 		snprintf(s, sizeof(s), "/files/%s", db_col_text(st, 1));
 		tv_set_str(o, "src", s);
-		tv_set_str(o, "alt", db_col_text(st, 2));
+		/*
+		 * The photos carry content: never an empty alt.  Without
+		 * upload.alt a plain description stands in, and only a
+		 * real alt becomes the visible caption.
+		 */
+		if (*db_col_text(st, 2) != '\0') {
+			tv_set_str(o, "alt", db_col_text(st, 2));
+			tv_set_str(o, "caption", db_col_text(st, 2));
+		} else {
+			snprintf(s, sizeof(s), "取材報告の写真（%zu枚目）",
+			    tv_len(photos));
+			tv_set_str(o, "alt", s);
+		}
 	}
 	if (n < 0)
 		goto out;

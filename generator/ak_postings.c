@@ -63,7 +63,10 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_CAL_MONTH: deadlines between ?2 and ?3 */
 	LIST_COLS "p.anytime = 0 AND p.apply_until BETWEEN ?2 AND ?3 "
 	"ORDER BY p.apply_until, p.id",
-	/* SQL_DETAIL: ?2 the posting; phase 1 recruiting, 2 past */
+	/*
+	 * SQL_DETAIL: ?2 the posting, if shown or ?3 (a preview) is 1;
+	 * phase 1 recruiting, 2 past
+	 */
 	"SELECT p.id, p.title, p.activity, p.activity_when, p.area_text, "
 	"p.area_all, p.place, p.org_name, p.org_contact, p.org_url, "
 	"p.headcount, p.dress, p.apply_from, p.apply_until, p.anytime, "
@@ -76,7 +79,7 @@ static const char *const sqls[SQL__MAX] = {
 	"FROM posting_weekday pw JOIN m_weekday w ON w.id = pw.weekday_id "
 	"WHERE pw.posting_id = p.id ORDER BY w.id)) "
 	"FROM posting p JOIN member m ON m.id = p.member_id "
-	"WHERE p.id = ?2 AND " AK_P_VISIBLE " AND " AK_P_STARTED,
+	"WHERE p.id = ?2 AND (?3 OR (" AK_P_VISIBLE " AND " AK_P_STARTED "))",
 	/* SQL_ALL_IDS: every posting that may have had a page */
 	"SELECT id FROM posting ORDER BY id",
 	/* SQL_FIELDS */
@@ -466,29 +469,11 @@ out:
 
 /* ---- detail pages ---- */
 
-static const char *
-file_type(const char *mime)
-{
-	if (strcmp(mime, "application/pdf") == 0)
-		return "PDF形式";
-	if (strstr(mime, "word") != NULL)
-		return "Word形式";
-	if (strstr(mime, "excel") != NULL || strstr(mime, "spreadsheet") != NULL)
-		return "Excel形式";
-	if (strcmp(mime, "image/jpeg") == 0)
-		return "JPEG形式";
-	if (strcmp(mime, "image/png") == 0)
-		return "PNG形式";
-	return "ファイル";
-}
-
 static int
 posting_files(struct rctx *r, struct tval *ctx, int64_t id)
 {
 	sqlite3_stmt	*st;
-	struct tval	*list, *o;
-	char		 s[600];
-	long long	 kb;
+	struct tval	*list;
 	int		 rc;
 
 	if ((st = db_prep(r->g->db, sqls[SQL_FILES])) == NULL)
@@ -498,13 +483,8 @@ posting_files(struct rctx *r, struct tval *ctx, int64_t id)
 	while ((rc = db_row(r->g->db, st)) == 1) {
 		site_dep(r->site, kind_name(K_UPLOAD),
 		    sqlite3_column_int64(st, 0));
-		o = tv_push_obj(list);
-		snprintf(s, sizeof(s), "/files/%s", db_col_text(st, 1));
-		tv_set_str(o, "href", s);
-		kb = (sqlite3_column_int64(st, 4) + 1023) / 1024;
-		snprintf(s, sizeof(s), "%.400s（%s、%lldKB）",
-		    db_col_text(st, 2), file_type(db_col_text(st, 3)), kb);
-		tv_set_str(o, "label", s);
+		sn_tv_file(list, db_col_text(st, 1), db_col_text(st, 2),
+		    NULL, db_col_text(st, 3), sqlite3_column_int64(st, 4));
 	}
 	if (tv_len(list) > 0) {
 		tv_set(ctx, "files", list);
@@ -553,6 +533,7 @@ render_posting(struct rctx *r, void *arg, int64_t id)
 		return 0;
 	db_bind_text(st, 1, r->g->today);
 	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, r->preview != NULL);
 	if ((n = db_row(r->g->db, st)) < 0)
 		return 0;
 	if (n == 0)

@@ -498,7 +498,7 @@ detail_prune_ids(struct rctx *r, const struct family *f,
 }
 
 /* Theme subdirectories that are not the generator's templates. */
-static const char *const theme_skip[] = { "formsvc", "assets", NULL };
+const char *const build_theme_skip[] = { "formsvc", "assets", NULL };
 
 static const struct family *const *const tables[] = {
 	fam_supernet, fam_aikasa, fam_common, fam_final,
@@ -636,7 +636,7 @@ run(struct gen *g, int full, int *again)
 	r.shown = strset_new();
 	*again = 0;
 
-	if ((r.tmpl = tmpl_set_load_skip(g->cfg->theme_dir, theme_skip)) == NULL)
+	if ((r.tmpl = tmpl_set_load_skip(g->cfg->theme_dir, build_theme_skip)) == NULL)
 		goto out;
 	r.arena = tarena_new();
 	if ((max = queue_read(&r, &msg)) < 0)

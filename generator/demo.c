@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "buf.h"
 #include "config.h"
 #include "crypto.h"
@@ -94,6 +96,21 @@ enum stmt {
 	STMT_INS_FAQ,
 	STMT_INS_SUBSCRIBER,
 	STMT_INS_STAFF,
+	STMT_MAX_UPLOAD,
+	STMT_PICK_ORG,
+	STMT_PICK_ORG_REVIEW,
+	STMT_PICK_EVENT,
+	STMT_PICK_MEMBER,
+	STMT_PICK_POSTING,
+	STMT_PICK_REPORT,
+	STMT_PICK_INTERVIEW,
+	STMT_INS_UPLOAD,
+	STMT_INS_ORG_FILE,
+	STMT_INS_EVENT_FILE,
+	STMT_INS_MEMBER_FILE,
+	STMT_INS_POSTING_FILE,
+	STMT_INS_REPORT_PHOTO,
+	STMT_INS_INTERVIEW_PHOTO,
 	STMT__MAX
 };
 
@@ -239,6 +256,46 @@ static const char *const sqls[STMT__MAX] = {
 	"INSERT INTO staff (id, login_id, login_key, display_name, role, "
 	"pw_hash, pw_changed_at, created_at, updated_at) VALUES (?1, ?2, ?3, "
 	"?4, ?5, ?6, ?7, ?7, ?7)",
+	/* STMT_MAX_UPLOAD */
+	"SELECT coalesce(max(id), 0) FROM upload",
+	/* STMT_PICK_*: the newest item of a kind without attachments */
+	"SELECT o.id FROM org o WHERE o.state = 'public' AND o.status = "
+	"'active' AND NOT EXISTS (SELECT 1 FROM org_file f WHERE f.org_id = "
+	"o.id) ORDER BY o.id DESC LIMIT 1",
+	"SELECT o.id FROM org o WHERE o.state = 'review' AND NOT EXISTS "
+	"(SELECT 1 FROM org_file f WHERE f.org_id = o.id) "
+	"ORDER BY o.id DESC LIMIT 1",
+	"SELECT e.id FROM event e WHERE e.state = 'public' AND NOT EXISTS "
+	"(SELECT 1 FROM event_file f WHERE f.event_id = e.id) "
+	"ORDER BY e.id DESC LIMIT 1",
+	"SELECT m.id FROM member m WHERE m.type = 'group' AND " AK_M_VISIBLE
+	" AND NOT EXISTS (SELECT 1 FROM member_file f WHERE f.member_id = "
+	"m.id) ORDER BY m.id DESC LIMIT 1",
+	"SELECT p.id FROM posting p JOIN member m ON m.id = p.member_id "
+	"WHERE " AK_P_VISIBLE " AND " AK_P_STARTED " AND NOT " AK_P_ENDED
+	" AND NOT EXISTS (SELECT 1 FROM posting_file f WHERE f.posting_id = "
+	"p.id) ORDER BY p.id DESC LIMIT 1",
+	"SELECT x.id FROM report x WHERE x.state = 'public' AND NOT EXISTS "
+	"(SELECT 1 FROM report_photo f WHERE f.report_id = x.id) "
+	"ORDER BY x.id DESC LIMIT 1",
+	"SELECT x.id FROM interview x WHERE x.state = 'public' AND NOT EXISTS "
+	"(SELECT 1 FROM interview_photo f WHERE f.interview_id = x.id) "
+	"ORDER BY x.id DESC LIMIT 1",
+	/* STMT_INS_UPLOAD */
+	"INSERT INTO upload (id, stored_name, public_name, orig_name, mime, "
+	"size, sha256, alt, state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	"?6, ?7, ?8, ?9, ?10)",
+	/* STMT_INS_*_FILE, *_PHOTO: ?1 item, ?2 upload, slot/sort 1 */
+	"INSERT INTO org_file (org_id, slot, upload_id) VALUES (?1, 1, ?2)",
+	"INSERT INTO event_file (event_id, slot, upload_id) VALUES (?1, 1, ?2)",
+	"INSERT INTO member_file (member_id, slot, upload_id) "
+	"VALUES (?1, 1, ?2)",
+	"INSERT INTO posting_file (posting_id, slot, upload_id) "
+	"VALUES (?1, 1, ?2)",
+	"INSERT INTO report_photo (report_id, sort, upload_id) "
+	"VALUES (?1, 1, ?2)",
+	"INSERT INTO interview_photo (interview_id, sort, upload_id) "
+	"VALUES (?1, 1, ?2)",
 };
 
 /* A public member that may post: what a posting needs to know of it. */
@@ -936,8 +993,9 @@ insert_member(struct demo *d, int64_t id, enum mtype t, int64_t created,
 				goto out;
 			birth = created - age * 365 - demo_rng_range(&d->r, 0,
 			    364);
+			/* Slot 7 (tmp, sealed above): slot 2 holds zip. */
 			if (!bind_sealed(d, st, 42, "member", "birth_ct", id,
-			    iso(d, 2, birth)))
+			    iso(d, 7, birth)))
 				goto out;
 		}
 		if (!bind_sealed(d, st, 41, "member", "tel_ct", id, phone))
@@ -2019,6 +2077,257 @@ gen_staff(struct demo *d, int64_t base)
 	return 1;
 }
 
+/* ---- attachments and an edit request for the review screens ---- */
+
+/* CRC-32 (PNG) of n bytes, continuing crc (start with 0). */
+static uint32_t
+png_crc(uint32_t crc, const unsigned char *p, size_t n)
+{
+	size_t	 i;
+	int	 k;
+
+	crc = ~crc;
+	for (i = 0; i < n; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
+}
+
+static void
+put_be32(struct buf *b, uint32_t v)
+{
+	unsigned char	 c[4];
+
+	c[0] = (unsigned char)(v >> 24);
+	c[1] = (unsigned char)(v >> 16);
+	c[2] = (unsigned char)(v >> 8);
+	c[3] = (unsigned char)v;
+	buf_putn(b, c, 4);
+}
+
+/* One PNG chunk of type (4 letters) and n bytes of data. */
+static void
+png_chunk(struct buf *b, const char *type, const unsigned char *data,
+    size_t n)
+{
+	uint32_t	 crc;
+
+	put_be32(b, (uint32_t)n);
+	buf_putn(b, type, 4);
+	buf_putn(b, data, n);
+	crc = png_crc(0, (const unsigned char *)type, 4);
+	put_be32(b, png_crc(crc, data, n));
+}
+
+#define DEMO_PNG_W	48
+#define DEMO_PNG_H	32
+
+/*
+ * A small valid PNG (RGB, stored deflate blocks: no zlib needed) of
+ * horizontal bands in two colours, into b (replaced).
+ */
+static void
+demo_png(struct buf *b, uint32_t c1, uint32_t c2)
+{
+	unsigned char	 raw[DEMO_PNG_H * (1 + 3 * DEMO_PNG_W)];
+	unsigned char	 ihdr[13], z[sizeof(raw) + 11];
+	uint32_t	 a = 1, s = 0, c;
+	size_t		 i, x, y, n = 0;
+
+	for (y = 0; y < DEMO_PNG_H; y++) {
+		raw[n++] = 0;			/* filter: none */
+		c = (y / 8) % 2 ? c2 : c1;
+		for (x = 0; x < DEMO_PNG_W; x++) {
+			raw[n++] = (unsigned char)(c >> 16);
+			raw[n++] = (unsigned char)(c >> 8);
+			raw[n++] = (unsigned char)c;
+		}
+	}
+	for (i = 0; i < n; i++) {		/* Adler-32 */
+		a = (a + raw[i]) % 65521;
+		s = (s + a) % 65521;
+	}
+	buf_reset(b);
+	buf_putn(b, "\x89PNG\r\n\x1a\n", 8);
+	memset(ihdr, 0, sizeof(ihdr));
+	ihdr[3] = DEMO_PNG_W;
+	ihdr[7] = DEMO_PNG_H;
+	ihdr[8] = 8;				/* bit depth */
+	ihdr[9] = 2;				/* RGB */
+	png_chunk(b, "IHDR", ihdr, sizeof(ihdr));
+	z[0] = 0x78;
+	z[1] = 0x01;
+	z[2] = 1;				/* final, stored */
+	z[3] = (unsigned char)(n & 0xff);
+	z[4] = (unsigned char)(n >> 8);
+	z[5] = (unsigned char)(~n & 0xff);
+	z[6] = (unsigned char)((~n >> 8) & 0xff);
+	memcpy(z + 7, raw, n);
+	c = (s << 16) | a;
+	z[7 + n] = (unsigned char)(c >> 24);
+	z[8 + n] = (unsigned char)(c >> 16);
+	z[9 + n] = (unsigned char)(c >> 8);
+	z[10 + n] = (unsigned char)c;
+	png_chunk(b, "IDAT", z, n + 11);
+	png_chunk(b, "IEND", NULL, 0);
+}
+
+/* A one-page valid PDF whose page says text (ASCII), into b. */
+static void
+demo_pdf(struct buf *b, const char *text)
+{
+	struct buf	 content;
+	size_t		 off[6], i, xref;
+
+	buf_init(&content, 4096);
+	buf_printf(&content, "BT /F1 18 Tf 72 760 Td (%s) Tj ET", text);
+	buf_reset(b);
+	buf_puts(b, "%PDF-1.4\n");
+	off[1] = b->len;
+	buf_puts(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	off[2] = b->len;
+	buf_puts(b, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\n"
+	    "endobj\n");
+	off[3] = b->len;
+	buf_puts(b, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox "
+	    "[0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+	    "/Contents 4 0 R >>\nendobj\n");
+	off[4] = b->len;
+	buf_printf(b, "4 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\n"
+	    "endobj\n", content.len, buf_str(&content));
+	off[5] = b->len;
+	buf_puts(b, "5 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont "
+	    "/Helvetica >>\nendobj\n");
+	xref = b->len;
+	buf_puts(b, "xref\n0 6\n0000000000 65535 f \n");
+	for (i = 1; i < 6; i++)
+		buf_printf(b, "%010zu 00000 n \n", off[i]);
+	buf_printf(b, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n"
+	    "%%%%EOF\n", xref);
+	buf_free(&content);
+}
+
+/* Write len bytes to upload_dir/name (a new file).  1 ok. */
+static int
+upload_write(struct demo *d, const char *name, const void *p, size_t len)
+{
+	char	 path[4096];
+	FILE	*f;
+	int	 rc;
+
+	if (!util_mkdirs(d->g->cfg->upload_dir))
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s",
+	    d->g->cfg->upload_dir, name) >= sizeof(path)) {
+		kerr("%s: path too long", d->g->cfg->upload_dir);
+		return 0;
+	}
+	if ((f = fopen(path, "wbx")) == NULL) {
+		kerr("%s: cannot create", path);
+		return 0;
+	}
+	rc = fwrite(p, 1, len, f) == len;
+	if (fclose(f) != 0 || !rc) {
+		kerr("%s: write failed", path);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A few attachments so the detail pages and the review screens show
+ * some: a public PDF on the newest listed org, public event, group
+ * member, and a PNG flyer on the newest recruiting posting; a PNG
+ * photo on the newest report and interview; and one PDF not yet
+ * public ('ok') on the newest org in review.  The bytes go to
+ * upload_dir under a random stored name; the public name is random
+ * too, made of the rng and the row id.  Items that do not exist (small
+ * or odd data) are skipped.
+ */
+static int
+gen_uploads(struct demo *d)
+{
+	static const struct {
+		enum stmt	 pick, link;
+		const char	*orig, *mime, *alt, *text;
+		int		 pub;
+		uint32_t	 c1, c2;
+	} ups[] = {
+		{ STMT_PICK_ORG, STMT_INS_ORG_FILE, "定款.pdf",
+		  "application/pdf", NULL, "Articles (demo)", 1, 0, 0 },
+		{ STMT_PICK_EVENT, STMT_INS_EVENT_FILE, "チラシ.pdf",
+		  "application/pdf", NULL, "Event flyer (demo)", 1, 0, 0 },
+		{ STMT_PICK_MEMBER, STMT_INS_MEMBER_FILE, "団体紹介.pdf",
+		  "application/pdf", NULL, "About us (demo)", 1, 0, 0 },
+		{ STMT_PICK_POSTING, STMT_INS_POSTING_FILE, "募集チラシ.png",
+		  "image/png", "ボランティア募集チラシ", NULL, 1,
+		  0x2e7d32, 0xffffff },
+		{ STMT_PICK_REPORT, STMT_INS_REPORT_PHOTO, "活動写真.png",
+		  "image/png", "海岸清掃に参加した皆さんの集合写真", NULL, 1,
+		  0x1565c0, 0xfdd835 },
+		{ STMT_PICK_INTERVIEW, STMT_INS_INTERVIEW_PHOTO, "取材写真.png",
+		  "image/png", "子ども食堂で配膳するボランティア", NULL, 1,
+		  0xef6c00, 0xfff3e0 },
+		{ STMT_PICK_ORG_REVIEW, STMT_INS_ORG_FILE, "会則.pdf",
+		  "application/pdf", NULL, "Rules (demo, in review)", 0, 0, 0 },
+	};
+	unsigned char	 sha[crypto_hash_sha256_BYTES];
+	sqlite3_stmt	*st;
+	struct buf	*data = &d->b[0];
+	char		 stored[64], pub[64];
+	int64_t		 id, item;
+	size_t		 i;
+
+	if ((id = scalar(d, STMT_MAX_UPLOAD, NULL)) < 0)
+		return 0;
+	for (i = 0; i < KENMIN_NELEM(ups); i++) {
+		if ((item = scalar(d, ups[i].pick, NULL)) < 0)
+			return 0;
+		if (item == 0)
+			continue;	/* nothing to attach it to */
+		id++;
+		if (ups[i].text != NULL)
+			demo_pdf(data, ups[i].text);
+		else
+			demo_png(data, ups[i].c1, ups[i].c2);
+		if (!buf_ok(data))
+			return 0;
+		snprintf(stored, sizeof(stored), "%016llx%08llx",
+		    (unsigned long long)demo_rng_next(&d->r),
+		    (unsigned long long)id);
+		snprintf(pub, sizeof(pub), "%016llx%08llx.%s",
+		    (unsigned long long)demo_rng_next(&d->r),
+		    (unsigned long long)id, ups[i].text != NULL ? "pdf" : "png");
+		if (!upload_write(d, stored, data->p, data->len))
+			return 0;
+		crypto_hash_sha256(sha, (const unsigned char *)data->p,
+		    data->len);
+		if ((st = prep(d, STMT_INS_UPLOAD)) == NULL)
+			return 0;
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, stored);
+		db_bind_text(st, 3, ups[i].pub ? pub : NULL);
+		db_bind_text(st, 4, ups[i].orig);
+		db_bind_text(st, 5, ups[i].mime);
+		db_bind_int(st, 6, (int64_t)data->len);
+		db_bind_blob(st, 7, sha, sizeof(sha));
+		db_bind_text(st, 8, ups[i].alt);
+		db_bind_text(st, 9, ups[i].pub ? "public" : "ok");
+		db_bind_int(st, 10, stamp(d, d->today - 3));
+		if (!db_run(d->db, st))
+			return 0;
+		if ((st = prep(d, ups[i].link)) == NULL)
+			return 0;
+		db_bind_int(st, 1, item);
+		db_bind_int(st, 2, id);
+		if (!db_run(d->db, st))
+			return 0;
+	}
+	return 1;
+}
+
 /* ---- the command ---- */
 
 static void
@@ -2105,6 +2414,9 @@ generate(struct demo *d)
 		return 0;
 	nid = ID(STMT_MAX_SUBSCRIBER);
 	if (!gen_subscribers(d, &nid) || !gen_staff(d, ID(STMT_MAX_STAFF)))
+		return 0;
+	/* Last: it picks among the items made above. */
+	if (!gen_uploads(d))
 		return 0;
 	return 1;
 }

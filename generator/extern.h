@@ -146,6 +146,10 @@ const char	*site_change(const struct site *, size_t, int *removed);
 void		 site_free(struct site *);
 
 /* history.c: the git history of site_dir (git dir outside it). */
+struct git_repository;
+struct git_oid;
+int	 histpack_tree(struct git_repository *, const char *site_dir,
+	    struct git_oid *tree);		/* histpack.c */
 int	 history_commit(struct gen *, const struct site *, const char *msg,
 	    int *committed);
 int	 cmd_history(struct gen *, int argc, char *argv[]);
@@ -202,6 +206,12 @@ struct rctx {
 	struct tval	*crumbs;	/* its breadcrumbs */
 	struct strset	*seen;		/* every relpath rendered this run */
 	struct strset	*shown;		/* publish: paths that showed a queued item */
+	/*
+	 * preview.c: when set, the one page rendered is appended here
+	 * instead of being written (site is NULL, nothing is recorded),
+	 * and detail families read their item whatever its state.
+	 */
+	struct buf	*preview;
 };
 
 /*
@@ -279,6 +289,7 @@ void	 ak_member_label(struct buf *, const char *type, const char *name,
 	    const char *muni, const char *occupation);
 
 /* build.c */
+extern const char *const build_theme_skip[];
 int	 strset_add(struct strset *, const char *);
 int	 strset_has(const struct strset *, const char *);
 const char *strset_next(const struct strset *, size_t *pos);
@@ -351,6 +362,15 @@ extern const struct family fam_sn_events_index, fam_sn_events_calendar,
 /* sn_grants.c */
 extern const struct family fam_sn_grants_index, fam_sn_grants_calendar,
 	    fam_sn_grants_field, fam_sn_grants_area, fam_sn_grant_detail;
+
+/* preview.c: the page an item would have if it were published now. */
+int	 cmd_preview(struct gen *, int argc, char *argv[]);
+
+/*
+ * assets.c: approved uploads published as files/<public_name>; a
+ * public_name must be lower-case hex, a dot and a known extension.
+ */
+int	 upload_name_ok(const char *public_name);
 
 /* content.c: the shipped fixed pages (content/) into the page table. */
 int	 content_load(struct gen *);

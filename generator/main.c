@@ -31,6 +31,7 @@ static const struct cmd cmds[] = {
 	{ "publish", cmd_publish, "publish" },
 	{ "history", cmd_history, "history" },
 	{ "rollback", cmd_rollback, "rollback REV" },
+	{ "preview", cmd_preview, "preview org|event|member|posting ID" },
 	{ "staff", cmd_staff, "staff add LOGIN --role admin|editor --name NAME | staff unlock LOGIN" },
 };
 

@@ -1,10 +1,12 @@
 /*
  * purge.c: `kenmin-gen purge`, the retention rules of A-51 (R550):
  * deletes what is kept no longer and erases withdrawn members' personal
- * fields, each class logged as one audit row with its count (R505).
+ * fields, each class logged as one audit row with its count (R505);
+ * uploads left in quarantine by a form never sent go after a day.
  */
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,8 @@ enum stmt {
 	STMT_WITHDRAWN,
 	STMT_IDEMPOTENCY,
 	STMT_MEMBER_COLS,
+	STMT_UPLOADS_OLD,
+	STMT_UPLOAD_DEL,
 	STMT__MAX
 };
 
@@ -85,7 +89,96 @@ static const char *const sql[STMT__MAX] = {
 	"ESCAPE '\\' AND name NOT IN ('email_ct', 'name_ct', 'kana_ct', "
 	"'tel_ct', 'birth_ct', 'zip_ct', 'address_ct', 'fax_ct', 'dept_ct', "
 	"'contact_name_ct', 'contact_title_ct', 'legacy_age_ct')",
+	/*
+	 * STMT_UPLOADS_OLD: ?1 cutoff.  A form's file stays in quarantine
+	 * until its record links it; a pending edit request holds its files
+	 * in its sealed payload, so nothing created before one is touched.
+	 */
+	"SELECT id, stored_name FROM upload u WHERE state = 'quarantine' AND "
+	"created_at < ?1 "
+	"AND NOT EXISTS (SELECT 1 FROM org_file x WHERE x.upload_id = u.id) "
+	"AND NOT EXISTS (SELECT 1 FROM event_file x WHERE x.upload_id = u.id) "
+	"AND NOT EXISTS (SELECT 1 FROM member_file x WHERE x.upload_id = u.id) "
+	"AND NOT EXISTS (SELECT 1 FROM posting_file x WHERE x.upload_id = u.id) "
+	"AND NOT EXISTS (SELECT 1 FROM report_photo x WHERE x.upload_id = u.id) "
+	"AND NOT EXISTS (SELECT 1 FROM interview_photo x WHERE "
+	"x.upload_id = u.id) "
+	"AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.attachment_id = u.id) "
+	"AND NOT EXISTS (SELECT 1 FROM org_edit e WHERE e.state IN "
+	"('review', 'held') AND e.created_at >= u.created_at) "
+	"AND NOT EXISTS (SELECT 1 FROM event_edit e WHERE e.state IN "
+	"('review', 'held') AND e.created_at >= u.created_at) "
+	"AND NOT EXISTS (SELECT 1 FROM member_edit e WHERE e.state IN "
+	"('review', 'held') AND e.created_at >= u.created_at) "
+	"AND NOT EXISTS (SELECT 1 FROM posting_edit e WHERE e.state IN "
+	"('review', 'held') AND e.created_at >= u.created_at) "
+	"ORDER BY id LIMIT 10000",
+	/* STMT_UPLOAD_DEL */
+	"DELETE FROM upload WHERE id = ?1 AND state = 'quarantine'",
 };
+
+/*
+ * Delete the rows of quarantined uploads nobody sent (STMT_UPLOADS_OLD)
+ * in the caller's transaction; their stored names are appended to
+ * names, one a line, for unlinking after the commit.  The ids are read
+ * first, so no row is deleted under the open SELECT.  1 ok.
+ */
+static int
+old_uploads(struct gen *g, int64_t cutoff, struct buf *names, long long *n)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	int64_t		*ids = NULL;
+	size_t		 i, idsz = 0;
+	int		 r, rc = 0;
+
+	if ((st = db_prep(g->db, sql[STMT_UPLOADS_OLD])) == NULL)
+		return 0;
+	db_bind_int(st, 1, cutoff);
+	while ((r = db_row(g->db, st)) > 0) {
+		ids = xrealloc(ids, (idsz + 1) * sizeof(*ids));
+		ids[idsz++] = sqlite3_column_int64(st, 0);
+		/* Names are ours (32 hex); anything else is not a path. */
+		name = db_col_text(st, 1);
+		if (strlen(name) == 32 &&
+		    strspn(name, "0123456789abcdef") == 32) {
+			buf_puts(names, name);
+			buf_putc(names, '\n');
+		}
+	}
+	if (r < 0 || !buf_ok(names))
+		goto out;
+	for (i = 0; i < idsz; i++) {
+		if ((st = db_prep(g->db, sql[STMT_UPLOAD_DEL])) == NULL)
+			goto out;
+		db_bind_int(st, 1, ids[i]);
+		if (!db_run(g->db, st))
+			goto out;
+		(*n)++;
+	}
+	rc = 1;
+out:
+	free(ids);
+	return rc;
+}
+
+/* Remove the files old_uploads() named, after its commit. */
+static void
+unlink_uploads(const struct config *c, const struct buf *names)
+{
+	const char	*p, *nl;
+	struct buf	 path;
+
+	buf_init(&path, 4096);
+	for (p = buf_str(names); (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/", c->upload_dir);
+		buf_putn(&path, p, (size_t)(nl - p));
+		if (buf_ok(&path) && unlink(buf_str(&path)) < 0)
+			kerr("%s: cannot remove", buf_str(&path));
+	}
+	buf_free(&path);
+}
 
 /* One retention class: its statements and how its audit row reads. */
 struct rclass {
@@ -140,7 +233,8 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	struct passwd		*pw;
 	sqlite3_stmt		*st;
 	const char		*who;
-	long long		 n[8];
+	struct buf		 names;
+	long long		 n[9];
 	int64_t			 now;
 	int			 r, began = 0, rc = 0;
 
@@ -155,20 +249,21 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	pw = getpwuid(geteuid());
 	who = pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
 	memset(n, 0, sizeof(n));
+	buf_init(&names, (size_t)10000 * 33);
 
 	/* Fail closed if a migration added a sealed column we would keep. */
 	if ((st = db_prep(g->db, sql[STMT_MEMBER_COLS])) == NULL)
-		return 0;
+		goto out;
 	if ((r = db_row(g->db, st)) != 0) {
 		if (r > 0) {
 			kerr("purge: member.%s is not erased on withdrawal; "
 			    "add it to generator/purge.c", db_col_text(st, 0));
 			sqlite3_reset(st);
 		}
-		return 0;
+		goto out;
 	}
 	if (!db_begin(g->db))
-		return 0;
+		goto out;
 	began = 1;
 	if (!run(g, STMT_UNVERIFIED, now - c->unverified_days * DAY, 0, &n[0]) ||
 	    !run(g, STMT_PENDING_SUB, now - c->unverified_days * DAY, 0, &n[1]) ||
@@ -183,7 +278,8 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	    !run(g, STMT_WD_SUBS, now - c->withdrawn_days * DAY, 0, &n[6]) ||
 	    !run(g, STMT_WITHDRAWN, now - c->withdrawn_days * DAY, now,
 	    &n[5]) ||
-	    !run(g, STMT_IDEMPOTENCY, now - DAY, 0, &n[7]))
+	    !run(g, STMT_IDEMPOTENCY, now - DAY, 0, &n[7]) ||
+	    !old_uploads(g, now - DAY, &names, &n[8]))
 		goto out;
 	if (!log_class(g, now, "unverified_member",
 	    "unverified registrations deleted", n[0], who) ||
@@ -198,18 +294,23 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	    !log_class(g, now, "withdrawn_member",
 	    "withdrawn members' personal fields erased", n[5], who) ||
 	    !log_class(g, now, "idempotency", "idempotency rows deleted",
-	    n[7], who))
+	    n[7], who) ||
+	    !log_class(g, now, "upload", "unsent quarantined uploads deleted",
+	    n[8], who))
 		goto out;
 	if (!db_commit(g->db))
 		goto out;
 	began = 0;
+	unlink_uploads(c, &names);
 	printf("purge: %lld unverified, %lld unconfirmed subscriptions, "
 	    "%lld tokens, %lld sessions, %lld applications, %lld withdrawn "
-	    "members erased (%lld related rows), %lld idempotency\n",
-	    n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]);
+	    "members erased (%lld related rows), %lld idempotency, "
+	    "%lld uploads\n",
+	    n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8]);
 	rc = 1;
 out:
 	if (began)
 		db_rollback(g->db);
+	buf_free(&names);
 	return rc;
 }

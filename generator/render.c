@@ -94,6 +94,8 @@ rctx_page(struct rctx *r, const char *relpath)
 		return NULL;
 	}
 	r->crumbs = tv_list(r->arena);
+	if (r->preview != NULL)
+		return tv_obj(r->arena);	/* no site, nothing recorded */
 	if (!strset_add(r->seen, relpath)) {
 		kerr("%s: rendered twice in one run", relpath);
 		return NULL;
@@ -204,7 +206,11 @@ rctx_write(struct rctx *r, enum siteid s, const char *tmpl, struct tval *ctx)
 		kerr("%s: page too large", r->relpath);
 		goto out;
 	}
-	rc = site_page_end(r->site, r->out->p, r->out->len);
+	if (r->preview != NULL) {
+		buf_putn(r->preview, r->out->p, r->out->len);
+		rc = buf_ok(r->preview);
+	} else
+		rc = site_page_end(r->site, r->out->p, r->out->len);
 	r->pages++;
 out:
 	buf_free(&url);

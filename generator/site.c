@@ -567,6 +567,7 @@ site_page_begin(struct site *s, const char *relpath)
 /*
  * Record that the open page shows entity (kind, id).  kind is 1..31 of
  * [a-z_]; it is copied.  An invalid kind makes site_page_end() fail.
+ * A NULL s (a preview renders without a site) records nothing.
  */
 void
 site_dep(struct site *s, const char *kind, int64_t id)
@@ -575,6 +576,8 @@ site_dep(struct site *s, const char *kind, int64_t id)
 	const char	*c;
 	size_t		 n;
 
+	if (s == NULL)
+		return;
 	if (!s->inpage) {
 		kerr("site: dep(%s, %lld) outside a page", kind,
 		    (long long)id);

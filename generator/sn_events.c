@@ -48,7 +48,10 @@ static const char *const sqls[SQL__MAX] = {
 	"CASE grp WHEN 2 THEN -id ELSE id END",
 	/* SQL_IDS */
 	"SELECT id FROM event WHERE state = 'public' ORDER BY id",
-	/* SQL_ONE: every public 紙1 field, and the linked listed org */
+	/*
+	 * SQL_ONE: every public 紙1 field, and the linked listed org, of a
+	 * public event or of any event when ?2 (a preview) is 1.
+	 */
 	"SELECT e.category, e.organizer, e.title, e.held_text, e.starts_on, "
 	"e.ends_on, e.place, e.purpose, e.body, e.fee, e.audience, "
 	"e.apply_from, e.apply_until, e.apply_method, e.contact, "
@@ -57,7 +60,7 @@ static const char *const sqls[SQL__MAX] = {
 	"AND o.state = 'public' AND o.status = 'active'), "
 	"(SELECT group_concat(field_id) FROM event_field "
 	"WHERE event_id = e.id) "
-	"FROM event e WHERE e.id = ?1 AND e.state = 'public'",
+	"FROM event e WHERE e.id = ?1 AND (?2 OR e.state = 'public')",
 	/* SQL_FILES */
 	"SELECT u.id, u.public_name, u.orig_name, u.alt, u.mime, u.size "
 	"FROM event_file f JOIN upload u ON u.id = f.upload_id "
@@ -385,6 +388,7 @@ ev_detail(struct rctx *r, void *arg, int64_t id)
 	if ((st = db_prep(db, sqls[SQL_ONE])) == NULL)
 		return 0;
 	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, r->preview != NULL);
 	if ((rc = db_row(db, st)) < 0)
 		return 0;
 	if (rc == 0)

@@ -459,11 +459,20 @@ render_reports_detail(struct rctx *r, const struct idlist *ids)
 		while (j < ph.len && ph.v[j].id < w->id)
 			j++;
 		for (; j < ph.len && ph.v[j].id == w->id; j++) {
+			if (ph.v[j].c[0] == NULL ||
+			    !upload_name_ok(ph.v[j].c[0]))
+				continue;
 			p = tv_push_obj(photos);
 			snprintf(href, sizeof(href), "/files/%s", ph.v[j].c[0]);
 			tv_set_str(p, "src", href);
-			tv_set_str(p, "alt", ph.v[j].c[1] == NULL ? "" :
-			    ph.v[j].c[1]);
+			/* Content, not decoration: never an empty alt. */
+			if (ph.v[j].c[1] != NULL && *ph.v[j].c[1] != '\0')
+				tv_set_str(p, "alt", ph.v[j].c[1]);
+			else {
+				snprintf(href, sizeof(href),
+				    "活動の写真（%zu枚目）", tv_len(photos));
+				tv_set_str(p, "alt", href);
+			}
 			if (ph.v[j].c[2] != NULL) {
 				long long uid;
 
@@ -626,7 +635,8 @@ years_collect(const struct rows *rs, struct years *y)
 			y->year[j] = v;
 		}
 	}
-	qsort(y->year, y->len, sizeof(*y->year), year_cmp);
+	if (y->len > 1)
+		qsort(y->year, y->len, sizeof(*y->year), year_cmp);
 	y->count = xcalloc(y->len == 0 ? 1 : y->len, sizeof(*y->count));
 	for (i = 0; i < rs->len; i++) {
 		v = book_year(rs->v[i].c[3]);

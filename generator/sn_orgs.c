@@ -47,7 +47,10 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_IDS */
 	"SELECT id FROM org WHERE state = 'public' AND status = 'active' "
 	"ORDER BY id",
-	/* SQL_ONE: the public fields (never reg_*, consents, requirements) */
+	/*
+	 * SQL_ONE: the public fields (never reg_*, consents, requirements)
+	 * of a listed org, or of any org when ?2 (a preview) is 1.
+	 */
 	"SELECT o.kind, o.name, o.kana, o.rep_name, o.rep_title, "
 	"o.staff_name, o.staff_title, o.target_area_id, o.purpose, "
 	"o.activities, o.csr, o.collaboration, o.appeal, o.main_office, "
@@ -59,8 +62,8 @@ static const char *const sqls[SQL__MAX] = {
 	"(SELECT group_concat(muni_id) FROM org_muni WHERE org_id = o.id), "
 	"(SELECT group_concat(feature_id) FROM org_feature "
 	"WHERE org_id = o.id) "
-	"FROM org o WHERE o.id = ?1 AND o.state = 'public' "
-	"AND o.status = 'active'",
+	"FROM org o WHERE o.id = ?1 AND (?2 OR (o.state = 'public' "
+	"AND o.status = 'active'))",
 	/* SQL_URLS */
 	"SELECT url, label FROM org_url WHERE org_id = ?1 ORDER BY slot",
 	/* SQL_FILES */
@@ -438,6 +441,7 @@ org_detail(struct rctx *r, void *arg, int64_t id)
 	if ((st = db_prep(db, sqls[SQL_ONE])) == NULL)
 		return 0;
 	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, r->preview != NULL);
 	if ((rc = db_row(db, st)) < 0)
 		return 0;
 	if (rc == 0)

@@ -246,6 +246,9 @@ static const struct {
 	{ "application/vnd.ms-excel", "Excel形式" },
 	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	  "Excel形式" },
+	{ "application/vnd.ms-powerpoint", "PowerPoint形式" },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	  "PowerPoint形式" },
 	{ "image/jpeg", "JPEG形式" },
 	{ "image/png", "PNG形式" },
 	{ "image/gif", "GIF形式" },
@@ -254,19 +257,23 @@ static const struct {
 };
 
 /*
- * Append an attachment to list: {href, name, info} where name is the
- * alt text or the original file name without its extension and info
- * is "（PDF形式、123KB）".
+ * Append an attachment to list for partials/files: {href, name, info},
+ * shown as 「定款.pdf（PDF形式、123KB）」: name is the original file
+ * name (alt only when that is empty), info the format and size.  A
+ * public_name the publisher would refuse (upload_name_ok()) is left
+ * out, so no page links a file that is not there.
  */
 void
 sn_tv_file(struct tval *list, const char *public_name, const char *orig,
     const char *alt, const char *mime, int64_t size)
 {
 	struct tval	*o;
-	const char	*fmt = "ファイル", *dot;
+	const char	*fmt = "ファイル";
 	char		 s[128], href[512];
 	size_t		 i;
 
+	if (!upload_name_ok(public_name))
+		return;
 	for (i = 0; i < KENMIN_NELEM(formats); i++)
 		if (strcmp(mime, formats[i].mime) == 0)
 			fmt = formats[i].label;
@@ -280,12 +287,12 @@ sn_tv_file(struct tval *list, const char *public_name, const char *orig,
 	o = tv_push_obj(list);
 	snprintf(href, sizeof(href), "/files/%s", public_name);
 	tv_set_str(o, "href", href);
-	if (alt != NULL && *alt != '\0')
-		tv_set_str(o, "name", alt);
-	else if ((dot = strrchr(orig, '.')) != NULL && dot != orig)
-		tv_set_strn(o, "name", orig, (size_t)(dot - orig));
-	else
+	if (orig != NULL && *orig != '\0')
 		tv_set_str(o, "name", orig);
+	else if (alt != NULL && *alt != '\0')
+		tv_set_str(o, "name", alt);
+	else
+		tv_set_str(o, "name", "添付ファイル");
 	tv_set_str(o, "info", s);
 }
 

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """incremental.py: the random edit sequence of tests/cases/340_incremental.sh.
 
-Usage: incremental.py DB STEPS SEED TODAY -- PUBLISH-COMMAND...
+Usage: incremental.py [--uploads DIR] DB STEPS SEED TODAY -- PUBLISH-COMMAND...
 
 Runs STEPS seeded random changes on the database directly (creates,
 edits, state changes, deletions of many kinds), each followed by the
 publish_queue row formsvc would write and by PUBLISH-COMMAND.  Prints one
 "# step N: what" line per step; exits 1 when a publish fails.
+
+Uploads are covered too: the first steps always unpublish an item that
+carries a public upload, take an upload off the site and (with
+--uploads, the configuration's upload_dir) attach a new upload and
+replace an upload's bytes; later steps pick such changes at random.
 Standard library only.
 """
 
+import os
 import random
 import sqlite3
 import subprocess
@@ -28,9 +34,84 @@ def pick(db, rng, sql, args=()):
     return rng.choice(ids) if ids else None
 
 
-def step(db, rng, today, n):
+# (table, item column, kind, "is on the site" condition on x) of each
+# kind of item that carries uploads.
+CARRIERS = [
+    ("org_file", "org_id", "org", "org",
+     "x.state = 'public' AND x.status = 'active'"),
+    ("event_file", "event_id", "event", "event", "x.state = 'public'"),
+    ("posting_file", "posting_id", "posting", "posting", "x.state = 'public'"),
+    ("member_file", "member_id", "member", "member", "x.state = 'public'"),
+    ("report_photo", "report_id", "report", "report", "x.state = 'public'"),
+    ("interview_photo", "interview_id", "interview", "interview",
+     "x.state = 'public'"),
+]
+FIRST = ["upload_item_unpublish", "upload_unpublish", "upload_add",
+         "upload_replace"]
+
+
+def upload_step(db, rng, a, t, n, updir):
+    """The upload changes; same contract as step()."""
+    if a == "upload_item_unpublish":
+        c = rng.choice(CARRIERS)
+        i = pick(db, rng, "SELECT DISTINCT x.id FROM %s f JOIN %s x ON x.id ="
+                 " f.%s JOIN upload u ON u.id = f.upload_id WHERE %s AND"
+                 " u.state = 'public'" % (c[0], c[3], c[1], c[4]))
+        if i is None:
+            return None
+        db.execute("UPDATE %s SET state = 'review' WHERE id = ?" % c[3], (i,))
+        return a, [(c[2], i)]
+    if a == "upload_unpublish":
+        i = pick(db, rng, "SELECT id FROM upload WHERE state = 'public'")
+        if i is None:
+            return None
+        db.execute("UPDATE upload SET state = 'ok' WHERE id = ?", (i,))
+        return a, [("upload", i)]
+    if updir is None:
+        return None
+    if a == "upload_add":
+        e = pick(db, rng, "SELECT x.id FROM event x WHERE x.state = 'public'"
+                 " AND NOT EXISTS (SELECT 1 FROM event_file f WHERE"
+                 " f.event_id = x.id)")
+        if e is None:
+            return None
+        uid = one(db, "SELECT coalesce(max(id), 0) + 1 FROM upload")
+        data = b"%%PDF-1.4\n%% incremental %d\n%%%%EOF\n" % n
+        stored = "incr%08x%08x" % (uid, rng.getrandbits(32))
+        with open(os.path.join(updir, stored), "wb") as f:
+            f.write(data)
+        db.execute("INSERT INTO upload (id, stored_name, public_name,"
+                   " orig_name, mime, size, state, created_at) VALUES"
+                   " (?, ?, ?, '資料.pdf', 'application/pdf', ?, 'public', ?)",
+                   (uid, stored, "%016x%08x.pdf" % (rng.getrandbits(64), uid),
+                    len(data), t))
+        db.execute("INSERT INTO event_file (event_id, slot, upload_id)"
+                   " VALUES (?, 1, ?)", (e, uid))
+        return a, [("upload", uid), ("event", e)]
+    if a == "upload_replace":
+        r = db.execute("SELECT id, stored_name FROM upload WHERE state ="
+                       " 'public' ORDER BY id").fetchall()
+        if not r:
+            return None
+        uid, stored = rng.choice(r)
+        data = b"%%PDF-1.4\n%% replaced at step %d\n%%%%EOF\n" % n
+        # A new stored file, as a re-upload would make: never overwrite.
+        stored = "incr%08x%08x" % (uid, rng.getrandbits(32))
+        with open(os.path.join(updir, stored), "wb") as f:
+            f.write(data)
+        db.execute("UPDATE upload SET stored_name = ?, size = ? WHERE id = ?",
+                   (stored, len(data), uid))
+        return a, [("upload", uid)]
+    return None
+
+
+def step(db, rng, today, n, updir):
     """Make one change; return (what, [(kind, id)]) or None to retry."""
     t = NOW + n * 60
+    if n < len(FIRST):
+        r = upload_step(db, rng, FIRST[n], t, n, updir)
+        if r is not None:
+            return r
     a = rng.choice([
         "event_create", "event_edit", "event_unpublish", "event_publish",
         "event_cancel", "event_delete", "grant_create", "grant_edit",
@@ -39,7 +120,10 @@ def step(db, rng, today, n):
         "posting_create", "posting_unpublish", "posting_close",
         "posting_delete", "notice_edit", "book_edit", "report_edit",
         "interview_edit", "faq_edit", "newsletter_unpublish",
-        "setting_urgent"])
+        "setting_urgent", "upload_item_unpublish", "upload_unpublish",
+        "upload_add", "upload_replace"])
+    if a.startswith("upload_"):
+        return upload_step(db, rng, a, t, n, updir)
     if a == "event_create":
         cur = db.execute(
             "INSERT INTO event (category, state, organizer, title, starts_on,"
@@ -183,6 +267,10 @@ def step(db, rng, today, n):
 
 
 def main(argv):
+    updir = None
+    if len(argv) > 2 and argv[1] == "--uploads":
+        updir = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 6 or argv[5] != "--":
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
@@ -195,7 +283,7 @@ def main(argv):
         db = sqlite3.connect(path)
         db.execute("PRAGMA foreign_keys = ON")
         try:
-            r = step(db, rng, today, n)
+            r = step(db, rng, today, n, updir)
         except sqlite3.IntegrityError as e:
             print("# step %d: skipped (%s)" % (n, e))
             db.rollback()

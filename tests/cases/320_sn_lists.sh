@@ -127,11 +127,11 @@ q "UPDATE page SET state='draft' WHERE site='supernet' AND slug='display'"
 pid=$(q "SELECT id FROM page WHERE site='supernet' AND slug='companies'")
 q "UPDATE page SET slug='center/companies' WHERE id=$pid"
 # The first public report gets one published and one quarantined photo.
-q "INSERT INTO upload (id, stored_name, public_name, orig_name, mime, size, alt, state, created_at) VALUES (900001, 's900001', 'pubphoto1.jpg', 'a.jpg', 'image/jpeg', 10, '清掃活動の参加者の集合写真', 'public', 0), (900002, 's900002', 'quarphoto2.jpg', 'b.jpg', 'image/jpeg', 10, '未承認', 'quarantine', 0)"
+q "INSERT INTO upload (id, stored_name, public_name, orig_name, mime, size, alt, state, created_at) VALUES (900001, 's900001', '0a1b2c3d4e5f6071.jpg', 'a.jpg', 'image/jpeg', 10, '清掃活動の参加者の集合写真', 'public', 0), (900002, 's900002', 'quarphoto2.jpg', 'b.jpg', 'image/jpeg', 10, '未承認', 'quarantine', 0)"
 q "INSERT INTO report_photo (report_id, sort, upload_id) VALUES ($rp, 900001, 900001), ($rp, 900002, 900002)"
 q "INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) VALUES ('notice', $cn, 'test', 0), ('page', $(q "SELECT id FROM page WHERE slug='display'"), 'test', 0), ('page', $pid, 'test', 0), ('report', $rp, 'test', 0)"
 gen publish >/dev/null || no "publish"
-check "report page shows the public photo with alt" "grep -q 'src=\"/files/pubphoto1.jpg\" alt=\"清掃活動の参加者の集合写真\"' $S/reports/$rp.html"
+check "report page shows the public photo with alt" "grep -q 'src=\"/files/0a1b2c3d4e5f6071.jpg\" alt=\"清掃活動の参加者の集合写真\"' $S/reports/$rp.html"
 check "report page hides the quarantined photo" "! grep -q quarphoto2 $S/reports/$rp.html"
 check "unpublished center notice page removed" "[ ! -f $S/center-notices/$cn.html ] && ! grep -q \"href=\\\"/center-notices/$cn.html\\\"\" $S/center-notices/index.html"
 check "unpublished fixed page removed and gone from the sitemap" "[ ! -f $S/display.html ] && ! grep -q 'href=\"/display.html\"' $S/sitemap.html"

@@ -68,10 +68,10 @@ check "withdrawn 31 days: every personal field erased" test \
 check "withdrawn 29 days: kept" test "$(sq "SELECT login_id || hex(name_ct) FROM member WHERE id=4")" = wd408
 check "active member untouched" test "$(sq "SELECT login_id FROM member WHERE id=5")" = act5
 check "old idempotency row deleted" test "$(sq "SELECT group_concat(key) FROM idempotency")" = new
-check "one audit row per class (7)" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge'")" = 7
+check "one audit row per class (8)" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge'")" = 8
 check "counts in the audit rows" test "$(sq "SELECT group_concat(target_kind || '=' || substr(detail, instr(detail, ': ') + 2, instr(detail, ';') - instr(detail, ': ') - 2), ' ') FROM (SELECT * FROM audit WHERE action='retention_purge' ORDER BY id)")" = \
-    "unverified_member=1 subscriber=0 token=2 session=3 application=2 withdrawn_member=1 idempotency=1"
-check "audit rows name who ran it" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge' AND detail LIKE '%run by $(id -un)'")" = 7
+    "unverified_member=1 subscriber=0 token=2 session=3 application=2 withdrawn_member=1 idempotency=1 upload=0"
+check "audit rows name who ran it" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge' AND detail LIKE '%run by $(id -un)'")" = 8
 check "audit chain intact" sh -c "'$GEN' audit verify | grep -q intact"
 "$GEN" purge > /dev/null 2>&1
 check "second run: erased member not counted again" test "$(sq "SELECT detail FROM audit WHERE action='retention_purge' AND target_kind='withdrawn_member' ORDER BY id DESC LIMIT 1")" = \
