@@ -117,7 +117,8 @@ $(B)/gen/dbfiles.o: $(B)/gen/dbfiles.c
 # formsvc built with -DKENMIN_TEST: it adds the /_test/ pages that
 # tests/cases/200_cgi_core.sh drives; the installed CGI never has them.
 FSV_LIB_OBJS = $(filter-out $(B)/formsvc/main.o,$(FSV_OBJS))
-FSV_TEST_BINS = $(B)/tests/test_request $(B)/tests/test_response
+FSV_TEST_BINS = $(B)/tests/test_request $(B)/tests/test_response \
+	   $(B)/tests/test_upload
 FSV_TEST_OBJS = $(FSV_SRCS:%.c=$(B)/ktest/%.o)
 
 tests: $(FSV_TEST_BINS) $(B)/tests/formsvc-test.cgi

@@ -276,6 +276,7 @@ show_login(struct ctx *ctx, int staff, const char *error, const char *next)
 {
 	struct tarena	*ta = tarena_new();
 	struct tval	*v = page_vars(ctx, ta);
+	const char	*held;
 
 	tv_set_str(v, "heading", staff ? "管理画面ログイン" : "ログイン");
 	set_url(ctx, v, "action", staff ? "/admin/login" : "/login");
@@ -284,6 +285,10 @@ show_login(struct ctx *ctx, int staff, const char *error, const char *next)
 		tv_set_str(v, "error", error);
 	if (next != NULL && resp_safe_path(next))
 		tv_set_str(v, "next", next);
+	/* A form kept when the session expired (A-30, account.c). */
+	if (!staff && (held = field(ctx, ctx->req.env.method == METHOD_POST ?
+	    KSRC_BODY : KSRC_QUERY, KEY_AC_HELD)) != NULL)
+		tv_set_str(v, "held", held);
 	return flow_show(ctx, ta, v, "login", staff ? "管理画面ログイン" :
 	    "ログイン", 0);
 }
@@ -411,8 +416,7 @@ login(struct ctx *ctx, int staff)
 	if (staff)
 		return resp_redirect(&ctx->resp, ctx->cfg,
 		    totp ? "/admin/totp" : "/admin/totp/enrol");
-	return resp_redirect(&ctx->resp, ctx->cfg,
-	    next != NULL && resp_safe_path(next) ? next : "/mypage");
+	return acct_login_next(ctx, next);
 }
 
 int
@@ -1118,16 +1122,6 @@ admin_stub(struct ctx *ctx, const char *heading, const char *message)
 	tv_set_str(v, "heading", heading);
 	tv_set_str(v, "message", message);
 	return flow_show(ctx, ta, v, "admin", heading, 0);
-}
-
-/* /mypage: a member's page (stub). */
-int
-auth_mypage(struct ctx *ctx)
-{
-	struct tarena	*ta = tarena_new();
-
-	return flow_show(ctx, ta, page_vars(ctx, ta), "mypage", "マイページ",
-	    0);
 }
 
 /* /admin/: the staff dashboard (stub). */

@@ -233,11 +233,38 @@ enum page {
 	PAGE_AK_REGISTER,	/* register.c: あいかさねっと sign-up */
 	PAGE_AK_VERIFY,
 	PAGE_SEARCH,		/* search.c: the no-JS search */
+	PAGE_MB_DETAIL,		/* member.c: 詳細登録, edit, 休止・再開・退会 */
+	PAGE_MB_EDIT,
+	PAGE_MB_STATUS,
 	/* -- pages: member.c -- */
+	PAGE_AK_POSTING_NEW,	/* posting.c: a group's volunteer recruitment */
+	PAGE_AK_POSTING_EDIT,
+	PAGE_AK_POSTING_CLOSE,
 	/* -- pages: posting.c -- */
+	PAGE_SN_REGISTER,	/* snreg.c: スーパーネット registration */
+	PAGE_SN_VERIFY,
+	PAGE_SN_EDIT,		/* 修正依頼: search, mail a link */
+	PAGE_SN_EDIT_FORM,
+	PAGE_SN_EDIT_FALLBACK,
 	/* -- pages: snreg.c -- */
+	PAGE_SN_EVENT,		/* event.c: スーパーネット 募集情報 */
+	PAGE_SN_EVENT_VERIFY,
+	PAGE_SN_EVENT_EDIT,	/* the receipt's private link: 修正依頼 */
 	/* -- pages: event.c -- */
+	PAGE_RV_OVERVIEW,	/* review.c: staff review queues */
+	PAGE_RV_LIST,
+	PAGE_RV_ITEM,
+	PAGE_RV_ACT,
+	PAGE_RV_PREVIEW,
 	/* -- pages: review.c -- */
+	PAGE_AC_EMAIL,		/* account.c: e-mail change, withdrawal */
+	PAGE_AC_EMAIL_VERIFY,
+	PAGE_AC_DELETE,
+	PAGE_AC_MEMBERS,	/* staff: member accounts */
+	PAGE_AC_MEMBER,
+	PAGE_AC_MEMBER_ACT,
+	PAGE_AC_MEMBERS_CSV,
+	PAGE_AC_EXTEND,		/* 「延長する」 */
 	/* -- pages: account.c -- */
 #ifdef KENMIN_TEST
 	PAGE_TEST_ECHO,
@@ -296,11 +323,137 @@ enum key {
 	KEY_S_GAREA,
 	KEY_S_OPEN,
 	KEY_S_PAGE,
+	KEY_MB_ZIP,		/* member.c: 詳細登録 (紙4 rows 19-42) */
+	KEY_MB_ADDRESS,
+	KEY_MB_FAX,
+	KEY_MB_URL1,
+	KEY_MB_URL1_LABEL,
+	KEY_MB_URL2,
+	KEY_MB_URL2_LABEL,
+	KEY_MB_URL3,
+	KEY_MB_URL3_LABEL,
+	KEY_MB_OCCUPATION,
+	KEY_MB_QUALIFICATION,
+	KEY_MB_SALES,
+	KEY_MB_MEMBERS,
+	KEY_MB_FOUNDED,
+	KEY_MB_PURPOSE,
+	KEY_MB_ACTIVITIES,
+	KEY_MB_DEPT,
+	KEY_MB_CONTACT,
+	KEY_MB_CTITLE,
+	KEY_MB_VREC,
+	KEY_MB_AREAS,
+	KEY_MB_FIELDS,
+	KEY_MB_WEEKDAYS,
+	KEY_MB_TIMEBAND,
+	KEY_MB_PB_FIELD,
+	KEY_MB_PB_CONTENT,
+	KEY_MB_PB_PREP,
+	KEY_MB_FILE1,
+	KEY_MB_FILE2,
+	KEY_MB_FILE3,
+	KEY_MB_NEWS,
+	KEY_MB_ACTION,		/* /mypage/status: pause | resume | withdraw */
 	/* -- keys: member.c -- */
+	KEY_PO_ID,		/* posting.c: the posting (edit, close) */
+	KEY_PO_TITLE,
+	KEY_PO_FIELDS,
+	KEY_PO_ACTIVITY,
+	KEY_PO_WHEN,
+	KEY_PO_WEEKDAYS,
+	KEY_PO_AREAS,
+	KEY_PO_AREA_ALL,
+	KEY_PO_PLACE,
+	KEY_PO_ORG,
+	KEY_PO_CONTACT,
+	KEY_PO_URL,
+	KEY_PO_HEADCOUNT,
+	KEY_PO_DRESS,
+	KEY_PO_ANYTIME,
+	KEY_PO_FROM,
+	KEY_PO_UNTIL,
+	KEY_PO_NOTES,
+	KEY_PO_FILE1,
+	KEY_PO_FILE2,
+	KEY_PO_FILE3,
 	/* -- keys: posting.c -- */
+	KEY_SN_TYPE,		/* snreg.c: npo | group | company */
+	KEY_SN_HANDOVER,	/* a hand-over token (連携③) */
+	KEY_SN_STAFF,		/* 紙3 #6 担当者名 */
+	KEY_SN_STAFF_TITLE,
+	KEY_SN_FIELDS,
+	KEY_SN_AREA,
+	KEY_SN_MUNIS,
+	KEY_SN_PURPOSE,
+	KEY_SN_ACTIVITIES,
+	KEY_SN_CSR,
+	KEY_SN_COLLAB,
+	KEY_SN_APPEAL,
+	KEY_SN_MAIN_OFFICE,
+	KEY_SN_SUB_OFFICE,
+	KEY_SN_ZIP,
+	KEY_SN_ADDRESS,
+	KEY_SN_FAX,
+	KEY_SN_FOUNDED,
+	KEY_SN_BUDGET,
+	KEY_SN_MEMBERS,
+	KEY_SN_FEE,
+	KEY_SN_MEMBERSHIP,
+	KEY_SN_ACTTIME,
+	KEY_SN_URL1,
+	KEY_SN_URL2,
+	KEY_SN_URL3,
+	KEY_SN_URLDESC1,
+	KEY_SN_URLDESC2,
+	KEY_SN_URLDESC3,
+	KEY_SN_FILE1,
+	KEY_SN_FILE2,
+	KEY_SN_FILE3,
+	KEY_SN_FEATURES,
+	KEY_SN_REG_NAME,	/* 紙3 #34-37, 一般非公開 */
+	KEY_SN_REG_TITLE,
+	KEY_SN_REG_TEL,
+	KEY_SN_REG_EMAIL,
+	KEY_SN_REG_EMAIL2,
+	KEY_SN_ORG,		/* 修正依頼: the org searched for */
+	KEY_SN_REQUEST,		/* the fallback's free text */
 	/* -- keys: snreg.c -- */
+	KEY_EV_CATEGORY,	/* event.c: 紙1 イベント・募集 */
+	KEY_EV_ORGANIZER,
+	KEY_EV_TITLE,
+	KEY_EV_HELD,
+	KEY_EV_START,
+	KEY_EV_END,
+	KEY_EV_PLACE,
+	KEY_EV_PURPOSE,
+	KEY_EV_BODY,
+	KEY_EV_FIELDS,
+	KEY_EV_FEE,
+	KEY_EV_AUDIENCE,
+	KEY_EV_FROM,
+	KEY_EV_UNTIL,
+	KEY_EV_METHOD,
+	KEY_EV_CONTACT,
+	KEY_EV_COSPONSOR,
+	KEY_EV_URL,
+	KEY_EV_FILE1,
+	KEY_EV_FILE2,
+	KEY_EV_FILE3,
 	/* -- keys: event.c -- */
+	KEY_RV_Q,		/* review.c: the queue */
+	KEY_RV_ID,		/* item or edit-request id */
+	KEY_RV_ACTION,		/* approve | hold | return | duplicate */
+	KEY_RV_NOTE,		/* hold note or the returned message */
+	KEY_RV_DUP,		/* duplicate_of */
 	/* -- keys: review.c -- */
+	KEY_AC_HELD,		/* h=: a held form, every page */
+	KEY_AC_ID,		/* account.c: member number */
+	KEY_AC_ACTION,
+	KEY_AC_REASON,
+	KEY_AC_STATUS,
+	KEY_AC_DONE,
+	KEY_AC_AGREE,
 	/* -- keys: account.c -- */
 #ifdef KENMIN_TEST
 	KEY_T_NAME,
@@ -374,6 +527,9 @@ struct ctx {
 	struct sess		*sess;		/* NULL: anonymous */
 	char			 acsrf[SESS_HEX + 1]; /* anonymous token */
 	long long		 now;
+	/* A member session sess_load() just ended for being idle. */
+	long long		 stale_pid;	/* 0: none */
+	char			 stale_csrf[SESS_HEX + 1];
 };
 
 extern const struct pageinfo	 pages[PAGE__MAX];
@@ -398,6 +554,9 @@ int	 sess_csrf_ok(struct ctx *);
 const char *sess_csrf(struct ctx *);
 void	 sess_close(struct ctx *);
 void	 sess_sha256(const char *, unsigned char[32]);
+int	 sess_touch(struct ctx *);
+long long sess_remaining(const struct ctx *);
+void	 sess_vars(struct ctx *, struct tval *);
 
 /* auth.c */
 int	 auth_login(struct ctx *);
@@ -408,7 +567,6 @@ int	 auth_logout(struct ctx *);
 int	 auth_password(struct ctx *);
 int	 auth_reset(struct ctx *);
 int	 auth_setpw(struct ctx *);
-int	 auth_mypage(struct ctx *);
 int	 auth_admin(struct ctx *);
 int	 auth_admin_staff(struct ctx *);
 
@@ -538,6 +696,22 @@ void	 form_url(const struct ctx *, struct tval *, const char *var,
  * submit the flow links the id to its own *_file table.  0 if none.
  */
 int64_t	 form_upload_id(const struct form *, enum key);
+int	 form_set_upload(struct form *, enum key, int64_t id);
+void	 form_text(struct form *, size_t idx, struct buf *);
+/*
+ * What form_sniff() found in a file's bytes: an accepted type whose
+ * extension agrees, no known type, an extension that names another
+ * type, or active content (Office macros, PDF JavaScript: A-50).
+ */
+enum fsniff {
+	FSNIFF_OK,
+	FSNIFF_UNKNOWN,
+	FSNIFF_EXT,
+	FSNIFF_ACTIVE,
+	FSNIFF__MAX
+};
+enum fsniff form_sniff(const void *, size_t, const char *filename,
+	    const char **mime, const char **label);
 
 /* register.c */
 int	 reg_register(struct ctx *);
@@ -572,19 +746,83 @@ int	 flow_publish_now(struct ctx *);
 int	 flow_page_md(struct ctx *, struct tval *, const char *site,
 	    const char *slug, const char *var_title, const char *var_html);
 
+/* member.c */
+int	 member_mypage(struct ctx *);
+int	 member_detail(struct ctx *);
+int	 member_edit(struct ctx *);
+int	 member_status(struct ctx *);
+int	 member_review_rows(struct ctx *, int64_t id, const char *payload,
+	    struct tarena *, struct tval *rows);
+int	 member_edit_apply(struct ctx *, int64_t id, const char *payload);
 /* -- functions: member.c -- */
 
+/* posting.c: a group's volunteer recruitments (紙2 §5) */
+int	 posting_new(struct ctx *);
+int	 posting_edit(struct ctx *);
+int	 posting_close(struct ctx *);
+int	 posting_review_rows(struct ctx *, int64_t id, const char *payload,
+	    struct tarena *, struct tval *rows);
+int	 posting_edit_apply(struct ctx *, int64_t id, const char *payload);
 /* -- functions: posting.c -- */
 
+/* snreg.c: スーパーネット registration, 修正依頼, hand-over (連携③) */
+int	 snreg_register(struct ctx *);
+int	 snreg_verify(struct ctx *);
+int	 snreg_edit(struct ctx *);
+int	 snreg_edit_form(struct ctx *);
+int	 snreg_fallback(struct ctx *);
+int	 org_review_rows(struct ctx *, int64_t id, const char *payload,
+	    struct tarena *, struct tval *rows);
+int	 org_edit_apply(struct ctx *, int64_t id, const char *payload);
+int	 snreg_payload_read(struct ctx *, struct form *, const char *payload);
+int	 snreg_handover(struct ctx *, const char *tok, int use, struct form *);
+int	 snreg_handover_new(struct ctx *, int64_t member_id,
+	    const struct form *, char out[SESS_HEX + 1]);
+/* register.c, shared with snreg.c */
+extern const char reg_minors_notice[];
+void	 reg_check_kana(struct form *, size_t);
+void	 reg_check_muni(struct form *, size_t);
+void	 reg_check_reqs(struct form *, size_t);
 /* -- functions: snreg.c -- */
+
+/* event.c: スーパーネット 募集情報 (紙1, A-43) */
+int	 event_submit(struct ctx *);
+int	 event_verify(struct ctx *);
+int	 event_edit(struct ctx *);
+int	 event_review_rows(struct ctx *, int64_t id, const char *payload,
+	    struct tarena *, struct tval *rows);
+int	 event_edit_apply(struct ctx *, int64_t id, const char *payload);
 
 /* -- functions: event.c -- */
 
+/* review.c */
+int	 rv_overview(struct ctx *);
+int	 rv_list(struct ctx *);
+int	 rv_item(struct ctx *);
+int	 rv_act(struct ctx *);
+int	 rv_preview(struct ctx *);
+
 /* -- functions: review.c -- */
 
+/* account.c */
+int	 acct_email(struct ctx *);
+int	 acct_email_verify(struct ctx *);
+int	 acct_delete(struct ctx *);
+int	 acct_members(struct ctx *);
+int	 acct_member(struct ctx *);
+int	 acct_member_act(struct ctx *);
+int	 acct_members_csv(struct ctx *);
+int	 acct_extend(struct ctx *);
+int	 acct_ip_ok(struct ctx *);
+int	 acct_hold(struct ctx *);
+int	 acct_restore(struct ctx *);
+int	 acct_login_next(struct ctx *, const char *next);
 /* -- functions: account.c -- */
 
 /* spawn.c */
 int	 spawn_gen(const struct config *, const char *command);
+#define SPAWN_ARGS_MAX	8	/* arguments of spawn_capture() */
+int	 spawn_capture(const struct config *, const char *const *args,
+	    struct buf *out, int timeout_sec);
 
 #endif

@@ -3,13 +3,19 @@
  * of fields, reading their values from the body, server-side rules with
  * a Japanese message per field, the values for the field, error-summary,
  * confirmation and hidden-field templates, the sealed password carried
- * past the confirmation page, and idempotency keys for the final submit.
+ * past the confirmation page, idempotency keys for the final submit, and
+ * uploaded files (FK_FILE: type check, quarantine store, signed reference).
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -26,6 +32,9 @@
 #define FORM_MSG_MAX	1024	/* bytes of one error message */
 #define FORM_OPTS_MAX	200	/* options of one master-data field */
 #define PWSEAL_MAX	4096	/* hex chars of a sealed password */
+#define UPREF_MAX	96	/* bytes of an upload reference "ID.HMAC" */
+#define UPNAME_MAX	200	/* bytes of a kept original file name */
+#define ZIP_ENTRIES_MAX	10000	/* central directory entries looked at */
 
 enum stmt {
 	STMT_OPT_PREF,
@@ -45,6 +54,8 @@ enum stmt {
 	STMT_OPT_MUNI_IN,
 	STMT_IDEM_GET,
 	STMT_IDEM_PUT,
+	STMT_UPLOAD_ADD,
+	STMT_UPLOAD_GET,
 	STMT__MAX
 };
 
@@ -87,6 +98,12 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT result FROM idempotency WHERE key = ?1",
 	/* STMT_IDEM_PUT */
 	"INSERT INTO idempotency (key, result, created_at) VALUES (?1, ?2, ?3)",
+	/* STMT_UPLOAD_ADD */
+	"INSERT INTO upload (stored_name, orig_name, mime, size, sha256, "
+	"state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'quarantine', ?6)",
+	/* STMT_UPLOAD_GET */
+	"SELECT orig_name, mime, size FROM upload WHERE id = ?1 AND "
+	"state <> 'rejected'",
 };
 
 /* The option query of each source (FO_NONE and FO_STATIC have none). */
@@ -285,6 +302,559 @@ form_set(struct form *fm, enum key k, const char *value)
 	add_val(&fm->v[i], value);
 }
 
+/* ---- FK_FILE: accepted types, quarantine store, signed references ---- */
+
+enum magic {
+	MAGIC_NONE,
+	MAGIC_PDF,
+	MAGIC_PNG,
+	MAGIC_JPEG,
+	MAGIC_GIF,
+	MAGIC_OLE,		/* legacy Office compound file */
+	MAGIC_DOCX,
+	MAGIC_XLSX,
+	MAGIC_PPTX,
+	MAGIC__MAX
+};
+
+/* Every accepted extension, the content it must have and its name. */
+static const struct {
+	const char	*ext;
+	enum magic	 magic;
+	const char	*mime;
+	const char	*label;
+} ftypes[] = {
+	{ "pdf", MAGIC_PDF, "application/pdf", "PDF" },
+	{ "doc", MAGIC_OLE, "application/msword", "Word" },
+	{ "docx", MAGIC_DOCX, "application/vnd.openxmlformats-officedocument."
+	  "wordprocessingml.document", "Word" },
+	{ "xls", MAGIC_OLE, "application/vnd.ms-excel", "Excel" },
+	{ "xlsx", MAGIC_XLSX, "application/vnd.openxmlformats-officedocument."
+	  "spreadsheetml.sheet", "Excel" },
+	{ "ppt", MAGIC_OLE, "application/vnd.ms-powerpoint", "PowerPoint" },
+	{ "pptx", MAGIC_PPTX, "application/vnd.openxmlformats-officedocument."
+	  "presentationml.presentation", "PowerPoint" },
+	{ "jpg", MAGIC_JPEG, "image/jpeg", "JPEG" },
+	{ "jpeg", MAGIC_JPEG, "image/jpeg", "JPEG" },
+	{ "png", MAGIC_PNG, "image/png", "PNG" },
+	{ "gif", MAGIC_GIF, "image/gif", "GIF" },
+};
+
+/* What the file input offers and the hint and message name. */
+#define FILE_ACCEPT	".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.jpg,.jpeg," \
+			".png,.gif"
+#define FILE_KINDS	"PDF、Word、Excel、PowerPoint、JPEG、PNG、GIF"
+
+static unsigned int
+le16(const unsigned char *p)
+{
+	return (unsigned int)p[0] | (unsigned int)p[1] << 8;
+}
+
+static size_t
+le32(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+	    (size_t)p[3] << 24;
+}
+
+/* 1 if the entry name n[0..len) ends with suffix. */
+static int
+ends_with(const unsigned char *n, size_t len, const char *suffix)
+{
+	size_t	 sl = strlen(suffix);
+
+	return len >= sl && memcmp(n + len - sl, suffix, sl) == 0;
+}
+
+/*
+ * Walk the central directory of a ZIP archive: an OOXML document has a
+ * [Content_Types].xml entry and a word/, xl/ or ppt/ part.  *active is
+ * set for a VBA project or ActiveX part.  MAGIC_NONE if it is not one.
+ */
+static enum magic
+zip_kind(const unsigned char *p, size_t sz, int *active)
+{
+	const unsigned char	*e, *n;
+	size_t			 i, lo, pos, cdoff, cdsz, count, nl;
+	int			 ct = 0, word = 0, xl = 0, ppt = 0;
+
+	if (sz < 22)
+		return MAGIC_NONE;
+	/* The end record sits within the last 22 + 65535 bytes. */
+	lo = sz > 22 + 65535 ? sz - 22 - 65535 : 0;
+	for (i = sz - 22 + 1; i-- > lo; )
+		if (memcmp(p + i, "PK\5\6", 4) == 0)
+			break;
+	if (i < lo || i == (size_t)-1 || memcmp(p + i, "PK\5\6", 4) != 0)
+		return MAGIC_NONE;
+	e = p + i;
+	count = le16(e + 10);
+	cdsz = le32(e + 12);
+	cdoff = le32(e + 16);
+	if (cdoff > i || cdsz > i - cdoff)
+		return MAGIC_NONE;
+	for (pos = cdoff, i = 0; i < count && i < ZIP_ENTRIES_MAX; i++) {
+		if (cdoff + cdsz - pos < 46 ||
+		    memcmp(p + pos, "PK\1\2", 4) != 0)
+			return MAGIC_NONE;
+		nl = le16(p + pos + 28);
+		lo = 46 + nl + le16(p + pos + 30) + le16(p + pos + 32);
+		if (cdoff + cdsz - pos < lo)
+			return MAGIC_NONE;
+		n = p + pos + 46;
+		if (nl == 19 && memcmp(n, "[Content_Types].xml", 19) == 0)
+			ct = 1;
+		else if (nl > 5 && memcmp(n, "word/", 5) == 0)
+			word = 1;
+		else if (nl > 3 && memcmp(n, "xl/", 3) == 0)
+			xl = 1;
+		else if (nl > 4 && memcmp(n, "ppt/", 4) == 0)
+			ppt = 1;
+		if (ends_with(n, nl, "vbaProject.bin") ||
+		    memmem(n, nl, "activeX", 7) != NULL)
+			*active = 1;
+		pos += lo;
+	}
+	if (!ct || word + xl + ppt != 1)
+		return MAGIC_NONE;
+	return word ? MAGIC_DOCX : xl ? MAGIC_XLSX : MAGIC_PPTX;
+}
+
+/* 1 if a PDF carries a /JavaScript, /JS or /Launch action. */
+static int
+pdf_active(const unsigned char *p, size_t sz)
+{
+	static const char *const names[] = { "/JavaScript", "/JS", "/Launch" };
+	const unsigned char	*q, *end = p + sz;
+	size_t			 i, nl;
+
+	for (i = 0; i < KENMIN_NELEM(names); i++) {
+		nl = strlen(names[i]);
+		for (q = p; (q = memmem(q, (size_t)(end - q), names[i], nl)) !=
+		    NULL; q += nl)
+			/* A name ends at a delimiter or whitespace. */
+			if (q + nl == end || strchr("/<>[]() \t\r\n\f",
+			    q[nl]) != NULL)
+				return 1;
+	}
+	return 0;
+}
+
+/* The type the content shows; *active for macros and scripts. */
+static enum magic
+magic_of(const unsigned char *p, size_t sz, int *active)
+{
+	static const unsigned char ole[8] =
+	    { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
+	static const unsigned char png[8] =
+	    { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	/* "_VBA_PROJECT" as the UTF-16LE name of a storage. */
+	static const unsigned char vba[24] = { '_', 0, 'V', 0, 'B', 0, 'A', 0,
+	    '_', 0, 'P', 0, 'R', 0, 'O', 0, 'J', 0, 'E', 0, 'C', 0, 'T', 0 };
+
+	*active = 0;
+	if (sz >= 5 && memcmp(p, "%PDF-", 5) == 0) {
+		*active = pdf_active(p, sz);
+		return MAGIC_PDF;
+	}
+	if (sz >= 8 && memcmp(p, png, 8) == 0)
+		return MAGIC_PNG;
+	if (sz >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return MAGIC_JPEG;
+	if (sz >= 6 && (memcmp(p, "GIF87a", 6) == 0 ||
+	    memcmp(p, "GIF89a", 6) == 0))
+		return MAGIC_GIF;
+	if (sz >= 512 && memcmp(p, ole, 8) == 0) {
+		*active = memmem(p, sz, vba, sizeof(vba)) != NULL;
+		return MAGIC_OLE;
+	}
+	if (sz >= 4 && memcmp(p, "PK\3\4", 4) == 0)
+		return zip_kind(p, sz, active);
+	return MAGIC_NONE;
+}
+
+/*
+ * Decide whether the bytes p[0..sz) sent as filename may be kept: the
+ * type is read from the content, and the extension must name the same
+ * type.  On FSNIFF_OK (and FSNIFF_ACTIVE) *mime and *label are static
+ * strings of the type ("application/pdf", "PDF").
+ */
+enum fsniff
+form_sniff(const void *data, size_t sz, const char *filename,
+    const char **mime, const char **label)
+{
+	const char	*dot;
+	char		 ext[8];
+	enum magic	 m;
+	size_t		 i, n;
+	int		 active;
+
+	*mime = *label = NULL;
+	if ((m = magic_of(data, sz, &active)) == MAGIC_NONE)
+		return FSNIFF_UNKNOWN;
+	if ((dot = strrchr(filename, '.')) == NULL ||
+	    (n = strlen(dot + 1)) == 0 || n >= sizeof(ext))
+		return FSNIFF_EXT;
+	for (i = 0; i <= n; i++)
+		ext[i] = (char)tolower((unsigned char)dot[1 + i]);
+	for (i = 0; i < KENMIN_NELEM(ftypes); i++)
+		if (strcmp(ftypes[i].ext, ext) == 0)
+			break;
+	if (i == KENMIN_NELEM(ftypes) || ftypes[i].magic != m)
+		return FSNIFF_EXT;
+	*mime = ftypes[i].mime;
+	*label = ftypes[i].label;
+	return active ? FSNIFF_ACTIVE : FSNIFF_OK;
+}
+
+/* The display name of a stored type ("PDF"), or "不明". */
+static const char *
+mime_label(const char *mime)
+{
+	size_t	 i;
+
+	for (i = 0; i < KENMIN_NELEM(ftypes); i++)
+		if (strcmp(ftypes[i].mime, mime) == 0)
+			return ftypes[i].label;
+	return "不明";
+}
+
+/* A size the Japanese way: 「512バイト」「123KB」「1.5MB」. */
+static void
+size_text(struct buf *b, long long sz)
+{
+	if (sz < 1024)
+		buf_printf(b, "%lldバイト", sz);
+	else if (sz < 1024 * 1024)
+		buf_printf(b, "%lldKB", (sz + 1023) / 1024);
+	else if (sz % (1024 * 1024) == 0)
+		buf_printf(b, "%lldMB", sz / (1024 * 1024));
+	else
+		buf_printf(b, "%lld.%lldMB", sz / (1024 * 1024),
+		    sz % (1024 * 1024) * 10 / (1024 * 1024));
+}
+
+/*
+ * The HMAC of a reference: bound to the upload id and the visitor's
+ * CSRF token (session or anonymous), under a key derived from the
+ * index key.  hex gets 64 chars and a NUL.  0 if no keys.
+ */
+static int
+upref_mac(struct ctx *ctx, int64_t id, char hex[65])
+{
+	unsigned char	 k[crypto_auth_hmacsha256_BYTES];
+	unsigned char	 mac[crypto_auth_hmacsha256_BYTES];
+	static const char label[] = "kenmin upload reference v1";
+	char		 msg[32 + SESS_HEX];
+	int		 n;
+
+	if (!sess_keys(ctx))
+		return 0;
+	crypto_auth_hmacsha256(k, (const unsigned char *)label,
+	    sizeof(label) - 1, ctx->keys->index);
+	n = snprintf(msg, sizeof(msg), "%lld:%s", (long long)id,
+	    sess_csrf(ctx));
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		return 0;
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, (size_t)n, k);
+	sodium_bin2hex(hex, 65, mac, sizeof(mac));
+	sodium_memzero(k, sizeof(k));
+	return 1;
+}
+
+/* The reference "ID.HMAC" of upload id into ref[UPREF_MAX]. */
+static int
+upref_make(struct ctx *ctx, int64_t id, char ref[UPREF_MAX])
+{
+	char	 hex[65];
+	int	 n;
+
+	if (!upref_mac(ctx, id, hex))
+		return 0;
+	n = snprintf(ref, UPREF_MAX, "%lld.%s", (long long)id, hex);
+	return n > 0 && n < UPREF_MAX;
+}
+
+/* The upload id a reference names if its HMAC holds, else 0. */
+static int64_t
+upref_id(struct ctx *ctx, const char *ref)
+{
+	const char	*dot;
+	char		 num[24], hex[65];
+	long long	 id;
+	size_t		 n;
+
+	if ((dot = strchr(ref, '.')) == NULL ||
+	    (n = (size_t)(dot - ref)) == 0 || n >= sizeof(num) ||
+	    strlen(dot + 1) != 64)
+		return 0;
+	memcpy(num, ref, n);
+	num[n] = '\0';
+	if (!util_strtoll(num, 1, INT64_MAX, &id) || !upref_mac(ctx, id, hex))
+		return 0;
+	return sodium_memcmp(hex, dot + 1, 64) == 0 ? (int64_t)id : 0;
+}
+
+/*
+ * The row of upload id: 1 with its description 「名前（PDF形式、123KB）」
+ * appended to desc (if not NULL), 0 if there is none (purged, rejected),
+ * -1 on a database error.
+ */
+static int
+upload_desc(struct ctx *ctx, int64_t id, struct buf *desc)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if (!sess_db(ctx) ||
+	    (st = db_prep(ctx->db, sql[STMT_UPLOAD_GET])) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if ((r = db_row(ctx->db, st)) <= 0)
+		return r;
+	if (desc != NULL) {
+		buf_printf(desc, "%s（%s形式、", db_col_text(st, 0),
+		    mime_label(db_col_text(st, 1)));
+		size_text(desc, sqlite3_column_int64(st, 2));
+		buf_puts(desc, "）");
+	}
+	sqlite3_reset(st);
+	return 1;
+}
+
+/* The file part the body sent for key k (valid or not), or NULL. */
+static const struct kfield *
+file_part(const struct form *fm, enum key k)
+{
+	const struct kfield	*f;
+	int			 pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (f = pass == 0 ? req_get(&fm->ctx->req, KSRC_BODY, k) :
+		    req_get_invalid(&fm->ctx->req, KSRC_BODY, k); f != NULL;
+		    f = f->next)
+			if (f->file != NULL && f->file[0] != '\0')
+				return f;
+	return NULL;
+}
+
+/*
+ * Read an FK_FILE field: the value is the reference of the file kept
+ * from an earlier step, if its HMAC holds, its row still exists and the
+ * 「削除する」 choice was not taken.  A newly sent file is looked at by
+ * form_validate().
+ */
+static void
+read_file(struct form *fm, size_t i)
+{
+	const struct kfield	*f;
+	const char		*ref = NULL;
+	int64_t			 id;
+	int			 pass, del = 0;
+
+	for (pass = 0; pass < 2; pass++)
+		for (f = pass == 0 ? req_get(&fm->ctx->req, KSRC_BODY,
+		    fm->fields[i].key) : req_get_invalid(&fm->ctx->req,
+		    KSRC_BODY, fm->fields[i].key); f != NULL; f = f->next) {
+			if (f->file != NULL)
+				continue;
+			if (strcmp(f->val, "delete") == 0)
+				del = 1;
+			else if (ref == NULL && f->valsz < UPREF_MAX)
+				ref = f->val;
+		}
+	if (del || ref == NULL || (id = upref_id(fm->ctx, ref)) == 0 ||
+	    upload_desc(fm->ctx, id, NULL) != 1)
+		return;
+	add_val(&fm->v[i], ref);
+}
+
+/*
+ * The name kept for a file: the browser's base name with control and
+ * path characters replaced, at most UPNAME_MAX bytes on a character
+ * boundary.  Returns a malloc'd string.
+ */
+static char *
+clean_name(const char *name)
+{
+	char	*s;
+	size_t	 i, n;
+
+	n = strlen(name);
+	if (n > UPNAME_MAX) {
+		n = UPNAME_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	s = xstrndup(name, n);
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
+		    strchr("/\\:*?\"<>|", s[i]) != NULL)
+			s[i] = '_';
+	if (s[0] == '\0' || s[0] == '.') {
+		free(s);
+		s = xstrdup("file");
+	}
+	return s;
+}
+
+/*
+ * Store the file f under upload_dir (made 0700, never inside the site
+ * directory) with a random name, and its upload row in state
+ * 'quarantine'.  1 with the row id in *id, 0 on error (printed; the
+ * file is removed again).
+ */
+static int
+store_file(struct ctx *ctx, const struct kfield *f, const char *mime,
+    int64_t *id)
+{
+	const struct config	*cfg = ctx->cfg;
+	unsigned char		 h[crypto_hash_sha256_BYTES];
+	char			 name[33];
+	char			*orig = NULL;
+	struct buf		 path;
+	sqlite3_stmt		*st;
+	size_t			 off, n;
+	ssize_t			 w;
+	int			 fd = -1, made = 0, rc = 0;
+
+	buf_init(&path, 4096);
+	n = strlen(cfg->site_dir);
+	if (n > 0 && strncmp(cfg->upload_dir, cfg->site_dir, n) == 0 &&
+	    (cfg->upload_dir[n] == '/' || cfg->upload_dir[n] == '\0')) {
+		kerr("%s: upload_dir is inside site_dir", cfg->upload_dir);
+		goto out;
+	}
+	if (!util_mkdirs(cfg->upload_dir) || !sess_db(ctx))
+		goto out;
+	crypto_token_hex(name, 16);
+	buf_printf(&path, "%s/%s", cfg->upload_dir, name);
+	if (!buf_ok(&path))
+		goto out;
+	fd = open(buf_str(&path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0) {
+		kerr("%s: %s", buf_str(&path), strerror(errno));
+		goto out;
+	}
+	made = 1;
+	for (off = 0; off < f->valsz; off += (size_t)w)
+		if ((w = write(fd, f->val + off, f->valsz - off)) <= 0) {
+			kerr("%s: %s", buf_str(&path),
+			    w < 0 ? strerror(errno) : "short write");
+			goto out;
+		}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		kerr("%s: %s", buf_str(&path), strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	crypto_hash_sha256(h, (const unsigned char *)f->val, f->valsz);
+	orig = clean_name(f->file);
+	if ((st = db_prep(ctx->db, sql[STMT_UPLOAD_ADD])) == NULL)
+		goto out;
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, orig);
+	db_bind_text(st, 3, mime);
+	db_bind_int(st, 4, (long long)f->valsz);
+	db_bind_blob(st, 5, h, sizeof(h));
+	db_bind_int(st, 6, ctx->now);
+	if (!db_run(ctx->db, st))
+		goto out;
+	*id = db_last_id(ctx->db);
+	rc = 1;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (!rc && made)
+		unlink(buf_str(&path));
+	free(orig);
+	buf_free(&path);
+	return rc;
+}
+
+/* The most bytes field idx takes. */
+static size_t
+file_max(const struct ffield *fd)
+{
+	return fd->max > 0 && (size_t)fd->max < REQ_FILE_MAX ?
+	    (size_t)fd->max : REQ_FILE_MAX;
+}
+
+/*
+ * The rules of an FK_FILE field: a newly sent file must be of an
+ * accepted type named by its extension, not empty, within the size, and
+ * is then stored and replaces the kept one; required means a file is
+ * kept or sent.
+ */
+static void
+check_file(struct form *fm, size_t i)
+{
+	const struct ffield	*fd = &fm->fields[i];
+	const struct kfield	*f;
+	const char		*mime, *label, *lb = fd->label;
+	char			 ref[UPREF_MAX];
+	struct buf		 b;
+	int64_t			 id;
+
+	buf_init(&b, 64);
+	if ((f = file_part(fm, fd->key)) != NULL) {
+		clear_vals(&fm->v[i]);
+		size_text(&b, (long long)file_max(fd));
+		if (f->valsz == 0)
+			form_error(fm, i, "%sのファイル（%s）は空です。"
+			    "内容のあるファイルを選択してください。", lb, f->file);
+		else if (f->valsz > file_max(fd))
+			form_error(fm, i, "%sのファイルが大きすぎます。%sまでの"
+			    "ファイルを選択してください。", lb, buf_str(&b));
+		else switch (form_sniff(f->val, f->valsz, f->file, &mime,
+		    &label)) {
+		case FSNIFF_OK:
+			if (!store_file(fm->ctx, f, mime, &id) ||
+			    !upref_make(fm->ctx, id, ref))
+				form_error(fm, i, "%sのファイルを保存できません"
+				    "でした。しばらくしてから、もう一度お試し"
+				    "ください。", lb);
+			else
+				add_val(&fm->v[i], ref);
+			break;
+		case FSNIFF_ACTIVE:
+			form_error(fm, i, "%sに、マクロやスクリプトを含むファイルは"
+			    "添付できません。", lb);
+			break;
+		case FSNIFF_EXT:
+			form_error(fm, i, "%sのファイル名の拡張子が、ファイルの"
+			    "内容と一致しません。正しい拡張子のファイルを選択して"
+			    "ください（" FILE_KINDS "）。", lb);
+			break;
+		default:
+			form_error(fm, i, "%s：ファイルの種類が対応していません"
+			    "（" FILE_KINDS "）。", lb);
+			break;
+		}
+	}
+	if (fm->v[i].err == NULL && fd->required && fm->v[i].valsz == 0)
+		form_error(fm, i, "%sのファイルを選択してください。", lb);
+	buf_free(&b);
+}
+
+/*
+ * The upload id the shown FK_FILE field k holds (its reference was
+ * checked when read or stored), or 0 if none.
+ */
+int64_t
+form_upload_id(const struct form *fm, enum key k)
+{
+	size_t	 i;
+
+	if ((i = form_find(fm, k)) == fm->fieldsz ||
+	    fm->fields[i].kind != FK_FILE || fm->v[i].valsz == 0)
+		return 0;
+	return upref_id(fm->ctx, fm->v[i].vals[0]);
+}
+
 /*
  * Read every shown field from the POST body.  A field the key table's
  * validator refused is read too (form_validate() says why in Japanese).
@@ -306,6 +876,10 @@ form_read(struct form *fm)
 		clear_vals(fv);
 		if (!form_shown(fm, i))
 			continue;
+		if (fd->kind == FK_FILE) {
+			read_file(fm, i);
+			continue;
+		}
 		for (pass = 0; pass < 2; pass++) {
 			f = pass == 0 ? req_get(&fm->ctx->req, KSRC_BODY,
 			    fd->key) : req_get_invalid(&fm->ctx->req,
@@ -431,6 +1005,10 @@ check_field(struct form *fm, size_t i)
 	const char		*v, *lb = fd->label;
 	size_t			 j, n;
 
+	if (fd->kind == FK_FILE) {
+		check_file(fm, i);
+		return;
+	}
 	v = fv->valsz > 0 ? fv->vals[0] : "";
 	for (j = 0; j < fv->valsz; j++)
 		if (has_ctrl(fv->vals[j], fd->kind == FK_TEXTAREA ?
@@ -584,8 +1162,9 @@ form_vars(struct form *fm, struct tarena *ta, struct tval *v, int errors)
 	const struct ffield	*fd;
 	struct fvalue		*fv;
 	struct tval		*fields, *errs, *o, *e;
-	struct buf		 id, hid, eid, nid, desc, target;
+	struct buf		 id, hid, eid, nid, desc, target, fh;
 	size_t			 i;
+	int			 kept;
 
 	fields = tv_list(ta);
 	errs = tv_list(ta);
@@ -595,11 +1174,13 @@ form_vars(struct form *fm, struct tarena *ta, struct tval *v, int errors)
 	buf_init(&nid, 256);
 	buf_init(&desc, 1024);
 	buf_init(&target, 256);
+	buf_init(&fh, 4096);
 	for (i = 0; i < fm->fieldsz; i++) {
 		if (!form_shown(fm, i))
 			continue;
 		fd = &fm->fields[i];
 		fv = &fm->v[i];
+		buf_reset(&fh);
 		buf_reset(&id);
 		buf_reset(&hid);
 		buf_reset(&eid);
@@ -621,8 +1202,18 @@ form_vars(struct form *fm, struct tarena *ta, struct tval *v, int errors)
 			tv_set_str(o, "notice_id", buf_str(&nid));
 			buf_puts(&desc, buf_str(&nid));
 		}
-		if (fd->hint != NULL) {
-			tv_set_str(o, "hint", fd->hint);
+		if (fd->kind == FK_FILE) {
+			/* The types and the size, in every file's hint. */
+			if (fd->hint != NULL)
+				buf_printf(&fh, "%s", fd->hint);
+			buf_puts(&fh, "対応している形式：" FILE_KINDS "。"
+			    "1ファイル");
+			size_text(&fh, (long long)file_max(fd));
+			buf_puts(&fh, "まで。");
+		} else if (fd->hint != NULL)
+			buf_puts(&fh, fd->hint);
+		if (fh.len > 0) {
+			tv_set_str(o, "hint", buf_str(&fh));
 			tv_set_str(o, "hint_id", buf_str(&hid));
 			if (desc.len > 0)
 				buf_putc(&desc, ' ');
@@ -663,6 +1254,32 @@ form_vars(struct form *fm, struct tarena *ta, struct tval *v, int errors)
 			tv_set_bool(o, "on", fv->valsz > 0 &&
 			    strcmp(fv->vals[0], "1") == 0);
 			break;
+		case FK_FILE:
+			tv_set_bool(o, "file", 1);
+			tv_set_str(o, "accept", FILE_ACCEPT);
+			/* A kept file: keep it (its reference) or delete. */
+			buf_reset(&fh);
+			kept = fv->valsz > 0 && upload_desc(fm->ctx,
+			    form_upload_id(fm, fd->key), &fh) == 1;
+			tv_set_bool(o, "kept", kept);
+			if (kept) {
+				tv_set_str(o, "kept_desc", buf_str(&fh));
+				tv_set_str(o, "ref", fv->vals[0]);
+				buf_reset(&fh);
+				buf_printf(&fh, "%s-kept", buf_str(&id));
+				tv_set_str(o, "kept_id", buf_str(&fh));
+				if (desc.len > 0)
+					buf_putc(&desc, ' ');
+				buf_puts(&desc, buf_str(&fh));
+				tv_set_str(o, "describedby", buf_str(&desc));
+				buf_reset(&fh);
+				buf_printf(&fh, "%s-keep", buf_str(&id));
+				tv_set_str(o, "keep_id", buf_str(&fh));
+				buf_reset(&fh);
+				buf_printf(&fh, "%s-delete", buf_str(&id));
+				tv_set_str(o, "delete_id", buf_str(&fh));
+			}
+			break;
 		default:
 			tv_set_bool(o, "input", 1);
 			tv_set_str(o, "type", fd->kind == FK_EMAIL ? "email" :
@@ -700,6 +1317,65 @@ form_vars(struct form *fm, struct tarena *ta, struct tval *v, int errors)
 	buf_free(&nid);
 	buf_free(&desc);
 	buf_free(&target);
+	buf_free(&fh);
+}
+
+/*
+ * Append to b the value of field idx as the person will see it on the
+ * confirmation page (and staff on a review screen): option labels, a
+ * file's name, type and size, 「（未入力）」; passwords masked.
+ */
+void
+form_text(struct form *fm, size_t idx, struct buf *b)
+{
+	const struct ffield	*fd = &fm->fields[idx];
+	const struct fvalue	*fv = &fm->v[idx];
+	const char		*lb;
+	size_t			 j, start = b->len;
+
+	if (fd->kind == FK_FILE) {
+		if (fv->valsz == 0 || upload_desc(fm->ctx,
+		    form_upload_id(fm, fd->key), b) != 1) {
+			b->len = start;
+			buf_puts(b, "（添付なし）");
+		}
+		return;
+	}
+	for (j = 0; fd->kind != FK_PASSWORD && j < fv->valsz; j++) {
+		lb = fd->optsrc != FO_NONE ?
+		    form_label(fm, idx, fv->vals[j]) : fv->vals[j];
+		if (lb == NULL)
+			continue;
+		if (b->len > start)
+			buf_puts(b, "、");
+		buf_puts(b, lb);
+	}
+	if (fd->kind == FK_PASSWORD && fv->valsz > 0)
+		buf_puts(b, "（入力済み・表示しません）");
+	else if (fd->kind == FK_AGREE && b->len > start) {
+		b->len = start;
+		buf_puts(b, "同意する");
+	} else if (b->len == start)
+		buf_puts(b, "（未入力）");
+}
+
+/*
+ * Hold upload id in the shown FK_FILE field k, as when a form is
+ * filled from a stored record: the field gets a fresh reference for
+ * this visitor.  1 ok, 0 if there is no such field or no keys.
+ */
+int
+form_set_upload(struct form *fm, enum key k, int64_t id)
+{
+	char	 ref[UPREF_MAX];
+	size_t	 i;
+
+	if ((i = form_find(fm, k)) == fm->fieldsz ||
+	    fm->fields[i].kind != FK_FILE || !upref_make(fm->ctx, id, ref))
+		return 0;
+	clear_vals(&fm->v[i]);
+	add_val(&fm->v[i], ref);
+	return 1;
 }
 
 /*
@@ -709,39 +1385,19 @@ form_vars(struct form *fm, struct tarena *ta, struct tval *v, int errors)
 void
 form_confirm_vars(struct form *fm, struct tarena *ta, struct tval *v)
 {
-	const struct ffield	*fd;
-	const struct fvalue	*fv;
-	const char		*lb;
-	struct tval		*rows, *o;
-	struct buf		 b;
-	size_t			 i, j;
+	struct tval	*rows, *o;
+	struct buf	 b;
+	size_t		 i;
 
 	rows = tv_list(ta);
 	buf_init(&b, 64 * 1024);
 	for (i = 0; i < fm->fieldsz; i++) {
 		if (!form_shown(fm, i))
 			continue;
-		fd = &fm->fields[i];
-		fv = &fm->v[i];
 		buf_reset(&b);
-		for (j = 0; fd->kind != FK_PASSWORD && j < fv->valsz; j++) {
-			lb = fd->optsrc != FO_NONE ?
-			    form_label(fm, i, fv->vals[j]) : fv->vals[j];
-			if (lb == NULL)
-				continue;
-			if (b.len > 0)
-				buf_puts(&b, "、");
-			buf_puts(&b, lb);
-		}
-		if (fd->kind == FK_PASSWORD && fv->valsz > 0)
-			buf_puts(&b, "（入力済み・表示しません）");
-		else if (fd->kind == FK_AGREE && b.len > 0) {
-			buf_reset(&b);
-			buf_puts(&b, "同意する");
-		} else if (b.len == 0)
-			buf_puts(&b, "（未入力）");
+		form_text(fm, i, &b);
 		o = tv_push_obj(rows);
-		tv_set_str(o, "label", fd->label);
+		tv_set_str(o, "label", fm->fields[i].label);
 		tv_set_str(o, "value", buf_str(&b));
 	}
 	tv_set(v, "rows", rows);

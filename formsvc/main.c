@@ -158,11 +158,18 @@ dispatch(struct ctx *ctx)
 		return;
 	}
 
+	/* staff pages answer only the allowed addresses. */
+	if (!acct_ip_ok(ctx))
+		return;
+
 	memset(accept, 0, sizeof(accept));
 	for (k = pg->keys; *k != KEY__MAX; k++)
 		accept[*k] = 1;
 	/* Every page reads the session and CSRF cookies and token. */
 	accept[KEY_SESS] = accept[KEY_ACSRF] = accept[KEY_CSRF] = 1;
+	/* A held form's key: the login and the member pages. */
+	if (pg->role == ROLE_MEMBER || pg == &pages[PAGE_LOGIN])
+		accept[KEY_AC_HELD] = 1;
 	spec.keys = keys;
 	spec.keysz = KEY__MAX;
 	spec.accept = accept;
@@ -184,11 +191,17 @@ dispatch(struct ctx *ctx)
 	}
 	if (env->method == METHOD_POST && !(pg->flags & PAGE_NOCSRF) &&
 	    !sess_csrf_ok(ctx)) {
-		page_error(ctx, 403);
+		/* A form of a session that just expired is kept. */
+		if (!acct_hold(ctx))
+			page_error(ctx, 403);
 		return;
 	}
 	if (!role_ok(ctx, pg))
 		return;
+	if (!acct_restore(ctx)) {
+		page_error(ctx, 500);
+		return;
+	}
 	if (!pg->handler(ctx) || ctx->resp.refused)
 		page_error(ctx, 500);
 }

@@ -82,11 +82,138 @@ const struct kkey keys[KEY__MAX] = {
 	[KEY_S_GAREA] = { "garea", kvalid_int, 1, 999 },
 	[KEY_S_OPEN] = { "open", kvalid_bool, 0, 0 },
 	[KEY_S_PAGE] = { "page", kvalid_int, 1, 1000 },
+	[KEY_MB_ZIP] = { "zip", kvalid_string, 0, 1000 },
+	[KEY_MB_ADDRESS] = { "address", kvalid_string, 0, 1000 },
+	[KEY_MB_FAX] = { "fax", kvalid_string, 0, 1000 },
+	[KEY_MB_URL1] = { "url1", kvalid_string, 0, 1000 },
+	[KEY_MB_URL1_LABEL] = { "url1_label", kvalid_string, 0, 1000 },
+	[KEY_MB_URL2] = { "url2", kvalid_string, 0, 1000 },
+	[KEY_MB_URL2_LABEL] = { "url2_label", kvalid_string, 0, 1000 },
+	[KEY_MB_URL3] = { "url3", kvalid_string, 0, 1000 },
+	[KEY_MB_URL3_LABEL] = { "url3_label", kvalid_string, 0, 1000 },
+	[KEY_MB_OCCUPATION] = { "occupation", kvalid_string, 0, 1000 },
+	[KEY_MB_QUALIFICATION] = { "qualification", kvalid_string, 0, 1000 },
+	[KEY_MB_SALES] = { "sales_point", kvalid_text, 0, 10000 },
+	[KEY_MB_MEMBERS] = { "members_count", kvalid_string, 0, 1000 },
+	[KEY_MB_FOUNDED] = { "founded_on", kvalid_string, 0, 1000 },
+	[KEY_MB_PURPOSE] = { "purpose", kvalid_text, 0, 10000 },
+	[KEY_MB_ACTIVITIES] = { "activities", kvalid_text, 0, 10000 },
+	[KEY_MB_DEPT] = { "dept", kvalid_string, 0, 1000 },
+	[KEY_MB_CONTACT] = { "contact_name", kvalid_string, 0, 1000 },
+	[KEY_MB_CTITLE] = { "contact_title", kvalid_string, 0, 1000 },
+	[KEY_MB_VREC] = { "volunteer_record", kvalid_text, 0, 10000 },
+	[KEY_MB_AREAS] = { "areas", kvalid_string, 0, 1000 },
+	[KEY_MB_FIELDS] = { "fields", kvalid_string, 0, 1000 },
+	[KEY_MB_WEEKDAYS] = { "weekdays", kvalid_string, 0, 1000 },
+	[KEY_MB_TIMEBAND] = { "time_band", kvalid_string, 0, 1000 },
+	[KEY_MB_PB_FIELD] = { "probono_field", kvalid_string, 0, 1000 },
+	[KEY_MB_PB_CONTENT] = { "probono_content", kvalid_text, 0, 10000 },
+	[KEY_MB_PB_PREP] = { "probono_prep", kvalid_text, 0, 10000 },
+	[KEY_MB_FILE1] = { "file1", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_MB_FILE2] = { "file2", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_MB_FILE3] = { "file3", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_MB_NEWS] = { "newsletter", kvalid_string, 0, 1000 },
+	[KEY_MB_ACTION] = { "action", kvalid_string, 1, 16 },
 	/* -- keys: member.c -- */
+	[KEY_PO_ID] = { "id", kvalid_int, 1, INT32_MAX },
+	[KEY_PO_TITLE] = { "title", kvalid_string, 0, 1000 },
+	[KEY_PO_FIELDS] = { "fields", kvalid_string, 0, 16 },
+	[KEY_PO_ACTIVITY] = { "activity", kvalid_text, 0, 10000 },
+	[KEY_PO_WHEN] = { "when", kvalid_string, 0, 1000 },
+	[KEY_PO_WEEKDAYS] = { "weekdays", kvalid_string, 0, 16 },
+	[KEY_PO_AREAS] = { "areas", kvalid_string, 0, 16 },
+	[KEY_PO_AREA_ALL] = { "area_all", kvalid_string, 0, 16 },
+	[KEY_PO_PLACE] = { "place", kvalid_string, 0, 1000 },
+	[KEY_PO_ORG] = { "recruiter", kvalid_string, 0, 1000 },
+	[KEY_PO_CONTACT] = { "contact", kvalid_text, 0, 10000 },
+	[KEY_PO_URL] = { "url", kvalid_string, 0, 1000 },
+	[KEY_PO_HEADCOUNT] = { "headcount", kvalid_string, 0, 1000 },
+	[KEY_PO_DRESS] = { "dress", kvalid_text, 0, 10000 },
+	[KEY_PO_ANYTIME] = { "anytime", kvalid_string, 0, 16 },
+	[KEY_PO_FROM] = { "apply_from", kvalid_string, 0, 1000 },
+	[KEY_PO_UNTIL] = { "apply_until", kvalid_string, 0, 1000 },
+	[KEY_PO_NOTES] = { "notes", kvalid_text, 0, 10000 },
+	[KEY_PO_FILE1] = { "file1", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_PO_FILE2] = { "file2", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_PO_FILE3] = { "file3", kvalid_file, 1, REQ_FILE_MAX },
 	/* -- keys: posting.c -- */
+	[KEY_SN_TYPE] = { "type", kvalid_string, 1, 16 },
+	[KEY_SN_HANDOVER] = { "handover", kvalid_token, SESS_HEX, SESS_HEX },
+	[KEY_SN_STAFF] = { "staff_name", kvalid_string, 0, 1000 },
+	[KEY_SN_STAFF_TITLE] = { "staff_title", kvalid_string, 0, 1000 },
+	[KEY_SN_FIELDS] = { "fields", kvalid_string, 0, 1000 },
+	[KEY_SN_AREA] = { "target_area", kvalid_string, 0, 1000 },
+	[KEY_SN_MUNIS] = { "munis", kvalid_string, 0, 1000 },
+	[KEY_SN_PURPOSE] = { "purpose", kvalid_text, 0, 10000 },
+	[KEY_SN_ACTIVITIES] = { "activities", kvalid_text, 0, 10000 },
+	[KEY_SN_CSR] = { "csr", kvalid_text, 0, 10000 },
+	[KEY_SN_COLLAB] = { "collaboration", kvalid_text, 0, 10000 },
+	[KEY_SN_APPEAL] = { "appeal", kvalid_text, 0, 10000 },
+	[KEY_SN_MAIN_OFFICE] = { "main_office", kvalid_string, 0, 1000 },
+	[KEY_SN_SUB_OFFICE] = { "sub_office", kvalid_string, 0, 1000 },
+	[KEY_SN_ZIP] = { "zip", kvalid_string, 0, 1000 },
+	[KEY_SN_ADDRESS] = { "address", kvalid_string, 0, 1000 },
+	[KEY_SN_FAX] = { "fax", kvalid_string, 0, 1000 },
+	[KEY_SN_FOUNDED] = { "founded_on", kvalid_string, 0, 1000 },
+	[KEY_SN_BUDGET] = { "budget", kvalid_string, 0, 1000 },
+	[KEY_SN_MEMBERS] = { "members_count", kvalid_string, 0, 1000 },
+	[KEY_SN_FEE] = { "fee", kvalid_string, 0, 1000 },
+	[KEY_SN_MEMBERSHIP] = { "membership", kvalid_string, 0, 1000 },
+	[KEY_SN_ACTTIME] = { "activity_time", kvalid_string, 0, 1000 },
+	[KEY_SN_URL1] = { "url1", kvalid_string, 0, 1000 },
+	[KEY_SN_URL2] = { "url2", kvalid_string, 0, 1000 },
+	[KEY_SN_URL3] = { "url3", kvalid_string, 0, 1000 },
+	[KEY_SN_URLDESC1] = { "url1_label", kvalid_string, 0, 1000 },
+	[KEY_SN_URLDESC2] = { "url2_label", kvalid_string, 0, 1000 },
+	[KEY_SN_URLDESC3] = { "url3_label", kvalid_string, 0, 1000 },
+	[KEY_SN_FILE1] = { "file1", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_SN_FILE2] = { "file2", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_SN_FILE3] = { "file3", kvalid_file, 1, REQ_FILE_MAX },
+	[KEY_SN_FEATURES] = { "features", kvalid_string, 0, 1000 },
+	[KEY_SN_REG_NAME] = { "reg_name", kvalid_string, 0, 1000 },
+	[KEY_SN_REG_TITLE] = { "reg_title", kvalid_string, 0, 1000 },
+	[KEY_SN_REG_TEL] = { "reg_tel", kvalid_string, 0, 1000 },
+	[KEY_SN_REG_EMAIL] = { "reg_email", kvalid_string, 0, 1000 },
+	[KEY_SN_REG_EMAIL2] = { "reg_email2", kvalid_string, 0, 1000 },
+	[KEY_SN_ORG] = { "org", kvalid_int, 1, INT32_MAX },
+	[KEY_SN_REQUEST] = { "request", kvalid_text, 0, 10000 },
 	/* -- keys: snreg.c -- */
+	[KEY_EV_CATEGORY] = { "category", kvalid_string, 0, 1000 },
+	[KEY_EV_ORGANIZER] = { "organizer", kvalid_string, 0, 1000 },
+	[KEY_EV_TITLE] = { "title", kvalid_string, 0, 1000 },
+	[KEY_EV_HELD] = { "held", kvalid_string, 0, 1000 },
+	[KEY_EV_START] = { "starts_on", kvalid_string, 0, 1000 },
+	[KEY_EV_END] = { "ends_on", kvalid_string, 0, 1000 },
+	[KEY_EV_PLACE] = { "place", kvalid_string, 0, 1000 },
+	[KEY_EV_PURPOSE] = { "purpose", kvalid_text, 0, 10000 },
+	[KEY_EV_BODY] = { "body", kvalid_text, 0, 10000 },
+	[KEY_EV_FIELDS] = { "fields", kvalid_string, 0, 1000 },
+	[KEY_EV_FEE] = { "fee", kvalid_string, 0, 1000 },
+	[KEY_EV_AUDIENCE] = { "audience", kvalid_string, 0, 1000 },
+	[KEY_EV_FROM] = { "apply_from", kvalid_string, 0, 1000 },
+	[KEY_EV_UNTIL] = { "apply_until", kvalid_string, 0, 1000 },
+	[KEY_EV_METHOD] = { "apply_method", kvalid_text, 0, 10000 },
+	[KEY_EV_CONTACT] = { "contact", kvalid_text, 0, 10000 },
+	[KEY_EV_COSPONSOR] = { "cosponsor", kvalid_string, 0, 1000 },
+	[KEY_EV_URL] = { "ref_url", kvalid_string, 0, 1000 },
+	/* A file, or its kept reference / 「削除する」 (form.c) */
+	[KEY_EV_FILE1] = { "file1", kvalid_file, 0, 0 },
+	[KEY_EV_FILE2] = { "file2", kvalid_file, 0, 0 },
+	[KEY_EV_FILE3] = { "file3", kvalid_file, 0, 0 },
 	/* -- keys: event.c -- */
+	[KEY_RV_Q] = { "q", kvalid_string, 1, 16 },
+	[KEY_RV_ID] = { "id", kvalid_int, 1, INT32_MAX },
+	[KEY_RV_ACTION] = { "action", kvalid_string, 1, 16 },
+	[KEY_RV_NOTE] = { "note", kvalid_text, 0, 2000 },
+	[KEY_RV_DUP] = { "dup", kvalid_string, 0, 40 },
 	/* -- keys: review.c -- */
+	[KEY_AC_HELD] = { "h", kvalid_token, SESS_HEX, SESS_HEX },
+	[KEY_AC_ID] = { "id", kvalid_int, 1, 999999999999LL },
+	[KEY_AC_ACTION] = { "action", kvalid_string, 1, 16 },
+	[KEY_AC_REASON] = { "reason", kvalid_text, 0, 1000 },
+	[KEY_AC_STATUS] = { "status", kvalid_string, 1, 16 },
+	[KEY_AC_DONE] = { "done", kvalid_string, 1, 16 },
+	[KEY_AC_AGREE] = { "agree", kvalid_string, 0, 1000 },
 	/* -- keys: account.c -- */
 #ifdef KENMIN_TEST
 	[KEY_T_NAME] = { "name", kvalid_string, 1, 40 },
@@ -119,13 +246,78 @@ static const enum key keys_register[] = { KEY_F_STEP, KEY_F_IDEM,
     KEY_R_NAME, KEY_R_KANA, KEY_R_GCLASS, KEY_R_CCAT, KEY_R_ORG,
     KEY_R_ORGKANA, KEY_R_REP, KEY_R_REPAGREE, KEY_R_TITLE, KEY_R_PREF,
     KEY_R_MUNI, KEY_R_TEL, KEY_R_EMAIL, KEY_R_EMAIL2, KEY_R_GENDER,
-    KEY_R_BIRTH, KEY_R_BIRTHAGREE, KEY_R_ROLES, KEY_R_REQS, KEY__MAX };
+    KEY_R_BIRTH, KEY_R_BIRTHAGREE, KEY_R_ROLES, KEY_R_REQS, KEY_SN_HANDOVER,
+    KEY__MAX };
 static const enum key keys_verify[] = { KEY_TOKEN, KEY__MAX };
+static const enum key keys_mb_form[] = { KEY_F_STEP, KEY_F_IDEM,
+    KEY_R_NAME, KEY_R_KANA, KEY_R_GCLASS, KEY_R_CCAT, KEY_R_ORG,
+    KEY_R_ORGKANA, KEY_R_REP, KEY_R_TITLE, KEY_R_PREF, KEY_R_MUNI,
+    KEY_R_TEL, KEY_R_ROLES, KEY_MB_ZIP, KEY_MB_ADDRESS, KEY_MB_FAX,
+    KEY_MB_URL1, KEY_MB_URL1_LABEL, KEY_MB_URL2, KEY_MB_URL2_LABEL,
+    KEY_MB_URL3, KEY_MB_URL3_LABEL, KEY_MB_OCCUPATION,
+    KEY_MB_QUALIFICATION, KEY_MB_SALES, KEY_MB_MEMBERS, KEY_MB_FOUNDED,
+    KEY_MB_PURPOSE, KEY_MB_ACTIVITIES, KEY_MB_DEPT, KEY_MB_CONTACT,
+    KEY_MB_CTITLE, KEY_MB_VREC, KEY_MB_AREAS, KEY_MB_FIELDS,
+    KEY_MB_WEEKDAYS, KEY_MB_TIMEBAND, KEY_MB_PB_FIELD, KEY_MB_PB_CONTENT,
+    KEY_MB_PB_PREP, KEY_MB_FILE1, KEY_MB_FILE2, KEY_MB_FILE3, KEY_MB_NEWS,
+    KEY__MAX };
+static const enum key keys_mb_status[] = { KEY_F_STEP, KEY_MB_ACTION,
+    KEY__MAX };
 /* -- key lists: member.c -- */
+static const enum key keys_posting[] = { KEY_F_STEP, KEY_F_IDEM, KEY_PO_ID,
+    KEY_PO_TITLE, KEY_PO_FIELDS, KEY_PO_ACTIVITY, KEY_PO_WHEN,
+    KEY_PO_WEEKDAYS, KEY_PO_AREAS, KEY_PO_AREA_ALL, KEY_PO_PLACE, KEY_PO_ORG,
+    KEY_PO_CONTACT, KEY_PO_URL, KEY_PO_HEADCOUNT, KEY_PO_DRESS,
+    KEY_PO_ANYTIME, KEY_PO_FROM, KEY_PO_UNTIL, KEY_PO_NOTES, KEY_PO_FILE1,
+    KEY_PO_FILE2, KEY_PO_FILE3, KEY__MAX };
+static const enum key keys_posting_close[] = { KEY_PO_ID, KEY__MAX };
 /* -- key lists: posting.c -- */
+/* The fields of the スーパーネット form (snreg.c), on two pages. */
+#define SN_FORM_KEYS KEY_R_GCLASS, KEY_R_CCAT, KEY_R_ORG, KEY_R_ORGKANA, \
+    KEY_R_REP, KEY_R_REPAGREE, KEY_R_TITLE, KEY_SN_STAFF, KEY_SN_STAFF_TITLE, \
+    KEY_SN_FIELDS, KEY_SN_AREA, KEY_SN_MUNIS, KEY_SN_PURPOSE, \
+    KEY_SN_ACTIVITIES, KEY_SN_CSR, KEY_SN_COLLAB, KEY_SN_APPEAL, \
+    KEY_SN_MAIN_OFFICE, KEY_SN_SUB_OFFICE, KEY_SN_ZIP, KEY_R_PREF, \
+    KEY_R_MUNI, KEY_SN_ADDRESS, KEY_R_TEL, KEY_SN_FAX, KEY_R_EMAIL, \
+    KEY_SN_FOUNDED, KEY_SN_BUDGET, KEY_SN_MEMBERS, KEY_SN_FEE, \
+    KEY_SN_MEMBERSHIP, KEY_SN_ACTTIME, KEY_SN_URL1, KEY_SN_URLDESC1, \
+    KEY_SN_URL2, KEY_SN_URLDESC2, KEY_SN_URL3, KEY_SN_URLDESC3, \
+    KEY_SN_FILE1, KEY_SN_FILE2, KEY_SN_FILE3, KEY_SN_FEATURES, \
+    KEY_SN_REG_NAME, KEY_SN_REG_TITLE, KEY_SN_REG_TEL, KEY_SN_REG_EMAIL, \
+    KEY_SN_REG_EMAIL2, KEY_R_REQS
+static const enum key keys_snreg[] = { KEY_F_STEP, KEY_F_IDEM, KEY_SN_TYPE,
+    KEY_SN_HANDOVER, SN_FORM_KEYS, KEY__MAX };
+static const enum key keys_snedit[] = { KEY_F_STEP, KEY_S_Q, KEY_SN_ORG,
+    KEY__MAX };
+static const enum key keys_snedit_form[] = { KEY_TOKEN, KEY_F_STEP,
+    KEY_F_IDEM, SN_FORM_KEYS, KEY__MAX };
+static const enum key keys_snfallback[] = { KEY_F_STEP, KEY_F_IDEM,
+    KEY_SN_ORG, KEY_SN_REQUEST, KEY_SN_REG_NAME, KEY_SN_REG_TITLE,
+    KEY_SN_REG_TEL, KEY_SN_REG_EMAIL, KEY_SN_REG_EMAIL2, KEY__MAX };
 /* -- key lists: snreg.c -- */
+static const enum key keys_event[] = { KEY_F_STEP, KEY_F_IDEM, KEY_TOKEN,
+    KEY_EV_CATEGORY, KEY_EV_ORGANIZER, KEY_EV_TITLE, KEY_EV_HELD,
+    KEY_EV_START, KEY_EV_END, KEY_EV_PLACE, KEY_EV_PURPOSE, KEY_EV_BODY,
+    KEY_EV_FIELDS, KEY_EV_FEE, KEY_EV_AUDIENCE, KEY_EV_FROM, KEY_EV_UNTIL,
+    KEY_EV_METHOD, KEY_EV_CONTACT, KEY_EV_COSPONSOR, KEY_EV_URL,
+    KEY_EV_FILE1, KEY_EV_FILE2, KEY_EV_FILE3, KEY_R_EMAIL, KEY_R_EMAIL2,
+    KEY__MAX };
 /* -- key lists: event.c -- */
+static const enum key keys_rv_q[] = { KEY_RV_Q, KEY__MAX };
+static const enum key keys_rv_item[] = { KEY_RV_Q, KEY_RV_ID, KEY__MAX };
+static const enum key keys_rv_act[] = { KEY_RV_Q, KEY_RV_ID, KEY_RV_ACTION,
+    KEY_RV_NOTE, KEY_RV_DUP, KEY__MAX };
 /* -- key lists: review.c -- */
+static const enum key keys_ac_email[] = { KEY_PASSWORD, KEY_R_EMAIL,
+    KEY_R_EMAIL2, KEY_F_IDEM, KEY__MAX };
+static const enum key keys_ac_delete[] = { KEY_PASSWORD, KEY_AC_AGREE,
+    KEY__MAX };
+static const enum key keys_ac_members[] = { KEY_S_Q, KEY_AC_STATUS,
+    KEY__MAX };
+static const enum key keys_ac_member[] = { KEY_AC_ID, KEY_AC_DONE,
+    KEY__MAX };
+static const enum key keys_ac_act[] = { KEY_AC_ID, KEY_AC_ACTION,
+    KEY_AC_REASON, KEY__MAX };
 /* -- key lists: account.c -- */
 #ifdef KENMIN_TEST
 static const enum key keys_echo[] = { KEY_SID, KEY_T_NAME, KEY_T_NUM,
@@ -174,7 +366,8 @@ const struct pageinfo pages[PAGE__MAX] = {
 	{ "/setpw", M_GET | M_HEAD | M_POST, auth_setpw, ROLE_ANY, PAGE_TOKEN,
 	    keys_setpw },
 	/* PAGE_MYPAGE */
-	{ "/mypage", M_GET | M_HEAD, auth_mypage, ROLE_MEMBER, 0, keys_none },
+	{ "/mypage", M_GET | M_HEAD, member_mypage, ROLE_MEMBER, 0,
+	    keys_none },
 	/* PAGE_ADMIN */
 	{ "/admin/", M_GET | M_HEAD, auth_admin, ROLE_STAFF, 0, keys_none },
 	/* PAGE_ADMIN_STAFF */
@@ -182,18 +375,97 @@ const struct pageinfo pages[PAGE__MAX] = {
 	    keys_none },
 	/* PAGE_AK_REGISTER: terms, form, confirmation, done (register.c) */
 	{ "/aikasa/register", M_GET | M_HEAD | M_POST, reg_register, ROLE_ANY,
-	    0, keys_register },
+	    PAGE_TOKEN, keys_register },
 	/* PAGE_AK_VERIFY: the e-mail link; GET shows, POST verifies */
 	{ "/aikasa/verify", M_GET | M_HEAD | M_POST, reg_verify, ROLE_ANY,
 	    PAGE_TOKEN, keys_verify },
 	/* PAGE_SEARCH: GET only, never changes state (R485) */
 	{ "/search", M_GET | M_HEAD, search_page, ROLE_ANY, PAGE_PUBLIC,
 	    keys_search },
+	/* PAGE_MB_DETAIL: 詳細登録 form, confirmation, submit */
+	{ "/mypage/detail", M_GET | M_HEAD | M_POST, member_detail,
+	    ROLE_MEMBER, 0, keys_mb_form },
+	/* PAGE_MB_EDIT: published fields to review, the rest at once */
+	{ "/mypage/edit", M_GET | M_HEAD | M_POST, member_edit, ROLE_MEMBER,
+	    0, keys_mb_form },
+	/* PAGE_MB_STATUS: 休止・再開依頼・退会 */
+	{ "/mypage/status", M_GET | M_HEAD | M_POST, member_status,
+	    ROLE_MEMBER, 0, keys_mb_status },
 	/* -- pages: member.c (same order as enum page) -- */
+	/* PAGE_AK_POSTING_NEW: groups only (R171); form, confirm, done */
+	{ "/mypage/posting/new", M_GET | M_HEAD | M_POST, posting_new,
+	    ROLE_MEMBER, 0, keys_posting },
+	/* PAGE_AK_POSTING_EDIT: ?id= of one's own posting, else 404 */
+	{ "/mypage/posting/edit", M_GET | M_HEAD | M_POST, posting_edit,
+	    ROLE_MEMBER, 0, keys_posting },
+	/* PAGE_AK_POSTING_CLOSE: end a recruitment early, at once */
+	{ "/mypage/posting/close", M_POST, posting_close, ROLE_MEMBER, 0,
+	    keys_posting_close },
 	/* -- pages: posting.c (same order as enum page) -- */
+	/* PAGE_SN_REGISTER: terms, form, confirmation, done (snreg.c) */
+	{ "/supernet/register", M_GET | M_HEAD | M_POST, snreg_register,
+	    ROLE_ANY, PAGE_TOKEN, keys_snreg },
+	/* PAGE_SN_VERIFY: the mailed link; GET shows, POST confirms */
+	{ "/supernet/verify", M_GET | M_HEAD | M_POST, snreg_verify, ROLE_ANY,
+	    PAGE_TOKEN, keys_verify },
+	/* PAGE_SN_EDIT: 修正依頼: search published orgs, mail a link */
+	{ "/supernet/edit", M_GET | M_HEAD | M_POST, snreg_edit, ROLE_ANY, 0,
+	    keys_snedit },
+	/* PAGE_SN_EDIT_FORM: the mailed link opens the filled-in form */
+	{ "/supernet/edit/form", M_GET | M_HEAD | M_POST, snreg_edit_form,
+	    ROLE_ANY, PAGE_TOKEN, keys_snedit_form },
+	/* PAGE_SN_EDIT_FALLBACK: the contact changed */
+	{ "/supernet/edit/fallback", M_GET | M_HEAD | M_POST, snreg_fallback,
+	    ROLE_ANY, 0, keys_snfallback },
 	/* -- pages: snreg.c (same order as enum page) -- */
+	/* PAGE_SN_EVENT: the public 募集情報 form, multipart (files) */
+	{ "/supernet/event", M_GET | M_HEAD | M_POST, event_submit, ROLE_ANY,
+	    0, keys_event },
+	/* PAGE_SN_EVENT_VERIFY: GET shows, POST confirms */
+	{ "/supernet/event/verify", M_GET | M_HEAD | M_POST, event_verify,
+	    ROLE_ANY, PAGE_TOKEN, keys_verify },
+	/* PAGE_SN_EVENT_EDIT: the receipt's private link */
+	{ "/supernet/event/edit", M_GET | M_HEAD | M_POST, event_edit,
+	    ROLE_ANY, PAGE_TOKEN, keys_event },
 	/* -- pages: event.c (same order as enum page) -- */
+	/* PAGE_RV_OVERVIEW: counts per queue */
+	{ "/admin/review", M_GET | M_HEAD, rv_overview, ROLE_STAFF, 0,
+	    keys_none },
+	/* PAGE_RV_LIST: one queue, newest first */
+	{ "/admin/review/list", M_GET | M_HEAD, rv_list, ROLE_STAFF, 0,
+	    keys_rv_q },
+	/* PAGE_RV_ITEM: one item or edit request, its rows and actions */
+	{ "/admin/review/item", M_GET | M_HEAD, rv_item, ROLE_STAFF, 0,
+	    keys_rv_item },
+	/* PAGE_RV_ACT: approve, hold, return, duplicate (POST only) */
+	{ "/admin/review/act", M_POST, rv_act, ROLE_STAFF, 0, keys_rv_act },
+	/* PAGE_RV_PREVIEW: the public page as it would be published */
+	{ "/admin/review/preview", M_GET | M_HEAD, rv_preview, ROLE_STAFF, 0,
+	    keys_rv_item },
 	/* -- pages: review.c (same order as enum page) -- */
+	/* PAGE_AC_EMAIL: change the address; the new one is verified */
+	{ "/mypage/email", M_GET | M_HEAD | M_POST, acct_email, ROLE_MEMBER,
+	    0, keys_ac_email },
+	/* PAGE_AC_EMAIL_VERIFY: the mailed link; GET shows, POST swaps */
+	{ "/mypage/email/verify", M_GET | M_HEAD | M_POST, acct_email_verify,
+	    ROLE_ANY, PAGE_TOKEN, keys_verify },
+	/* PAGE_AC_DELETE: 退会 with the password */
+	{ "/mypage/delete", M_GET | M_HEAD | M_POST, acct_delete, ROLE_MEMBER,
+	    0, keys_ac_delete },
+	/* PAGE_AC_MEMBERS: search member accounts */
+	{ "/admin/members", M_GET | M_HEAD, acct_members, ROLE_STAFF, 0,
+	    keys_ac_members },
+	/* PAGE_AC_MEMBER: one account and its actions */
+	{ "/admin/members/item", M_GET | M_HEAD, acct_member, ROLE_STAFF, 0,
+	    keys_ac_member },
+	/* PAGE_AC_MEMBER_ACT: suspend, reinstate, unlock, delete */
+	{ "/admin/members/act", M_POST, acct_member_act, ROLE_STAFF, 0,
+	    keys_ac_act },
+	/* PAGE_AC_MEMBERS_CSV: the list without sealed columns */
+	{ "/admin/members.csv", M_GET | M_HEAD, acct_members_csv, ROLE_ADMIN,
+	    0, keys_none },
+	/* PAGE_AC_EXTEND: the idle timer restarts */
+	{ "/session/extend", M_POST, acct_extend, ROLE_ANY, 0, keys_none },
 	/* -- pages: account.c (same order as enum page) -- */
 #ifdef KENMIN_TEST
 	/* PAGE_TEST_ECHO */
@@ -269,6 +541,7 @@ page_vars(struct ctx *ctx, struct tarena *ta)
 	tv_set_str(v, "aikasa_url", ctx->cfg->aikasa_path);
 	tv_set_str(v, "service_url", buf_str(&b));
 	buf_free(&b);
+	sess_vars(ctx, v);
 	return v;
 }
 

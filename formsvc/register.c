@@ -77,7 +77,8 @@ static const char *const sql[STMT__MAX] = {
 	"WHERE id = ?1",
 };
 
-static const char minors_notice[] =
+/* Shared with snreg.c (紙3 #4 carries the same notice). */
+const char reg_minors_notice[] =
     "（未成年者の方へ）親権者など保護者の同意を得たうえで、本サイトの"
     "会員登録及び利用を行ってください。また、本サイトを利用し、"
     "ボランティアに参加する際には、親権者など保護者の同意を得て"
@@ -159,8 +160,8 @@ check_email2(struct form *fm, size_t i)
 		form_error(fm, i, "確認のために入力したEメールが一致しません。");
 }
 
-static void
-check_kana(struct form *fm, size_t i)
+void
+reg_check_kana(struct form *fm, size_t i)
 {
 	if (!text_is_hiragana(form_val(fm, fm->fields[i].key)))
 		form_error(fm, i, "%sはひらがなで入力してください。",
@@ -168,8 +169,8 @@ check_kana(struct form *fm, size_t i)
 }
 
 /* 山口県 ⇒ one of the 19 市町; any other prefecture ⇒ 山口県外. */
-static void
-check_muni(struct form *fm, size_t i)
+void
+reg_check_muni(struct form *fm, size_t i)
 {
 	const char	*pref, *muni;
 	size_t		 pi;
@@ -222,9 +223,9 @@ check_birth(struct form *fm, size_t i)
 		form_error(fm, i, "生年月日に未来の日付は入力できません。");
 }
 
-/* 紙4 #18: every requirement ticked, or no registration. */
-static void
-check_reqs(struct form *fm, size_t i)
+/* 紙4 #18 (and 紙3 #38): every requirement ticked, or no registration. */
+void
+reg_check_reqs(struct form *fm, size_t i)
 {
 	size_t	 j;
 
@@ -256,8 +257,8 @@ static const struct ffield reg_form[] = {
 	  FO_NONE, NULL, "new-password" },
 	{ KEY_R_NAME, "氏名", FK_TEXT, 1, is_ind, NULL, 0, 50,
 	  "例：山口 太郎", NULL, FO_NONE, NULL, "name" },
-	{ KEY_R_KANA, "ふりがな", FK_TEXT, 1, is_ind, check_kana, 0, 100,
-	  "ひらがなで入力してください。例：やまぐち たろう", NULL, FO_NONE,
+	{ KEY_R_KANA, "ふりがな", FK_TEXT, 1, is_ind, reg_check_kana, 0,
+	  100, "ひらがなで入力してください。例：やまぐち たろう", NULL, FO_NONE,
 	  NULL, NULL },
 	{ KEY_R_GCLASS, "団体の分類", FK_SELECT, 1, is_grp, NULL, 0, 0, NULL,
 	  NULL, FO_GROUP_CLASS, NULL, NULL },
@@ -267,20 +268,22 @@ static const struct ffield reg_form[] = {
 	  FO_NONE, NULL, "organization" },
 	{ KEY_R_ORG, "企業名", FK_TEXT, 1, is_com, NULL, 0, 100, NULL, NULL,
 	  FO_NONE, NULL, "organization" },
-	{ KEY_R_ORGKANA, "団体名ふりがな", FK_TEXT, 1, is_grp, check_kana, 0,
-	  200, "ひらがなで入力してください。", NULL, FO_NONE, NULL, NULL },
-	{ KEY_R_ORGKANA, "企業名ふりがな", FK_TEXT, 1, is_com, check_kana, 0,
-	  200, "ひらがなで入力してください。", NULL, FO_NONE, NULL, NULL },
+	{ KEY_R_ORGKANA, "団体名ふりがな", FK_TEXT, 1, is_grp,
+	  reg_check_kana, 0, 200, "ひらがなで入力してください。", NULL,
+	  FO_NONE, NULL, NULL },
+	{ KEY_R_ORGKANA, "企業名ふりがな", FK_TEXT, 1, is_com,
+	  reg_check_kana, 0, 200, "ひらがなで入力してください。", NULL,
+	  FO_NONE, NULL, NULL },
 	{ KEY_R_REP, "代表者名", FK_TEXT, 1, is_org, NULL, 0, 50, NULL, NULL,
 	  FO_NONE, NULL, NULL },
 	{ KEY_R_REPAGREE, "上記に同意する", FK_AGREE, 1, is_org, NULL, 0, 0,
-	  NULL, minors_notice, FO_NONE, NULL, NULL },
+	  NULL, reg_minors_notice, FO_NONE, NULL, NULL },
 	{ KEY_R_TITLE, "役職名", FK_TEXT, 1, is_org, NULL, 0, 50,
 	  "代表者の役職名。例：代表理事", NULL, FO_NONE, NULL,
 	  "organization-title" },
 	{ KEY_R_PREF, "都道府県", FK_SELECT, 1, NULL, NULL, 0, 0, NULL, NULL,
 	  FO_PREF, NULL, NULL },
-	{ KEY_R_MUNI, "市町", FK_SELECT, 1, NULL, check_muni, 0, 0,
+	{ KEY_R_MUNI, "市町", FK_SELECT, 1, NULL, reg_check_muni, 0, 0,
 	  "山口県以外の方は「山口県外」を選んでください。", NULL, FO_MUNI,
 	  NULL, NULL },
 	{ KEY_R_TEL, "電話番号", FK_TEL, 1, NULL, NULL, 0, 20,
@@ -296,11 +299,11 @@ static const struct ffield reg_form[] = {
 	{ KEY_R_BIRTH, "生年月日", FK_DATE, 1, is_ind, check_birth, 0, 10,
 	  "例：2000-04-01", NULL, FO_NONE, NULL, "bday" },
 	{ KEY_R_BIRTHAGREE, "上記に同意する", FK_AGREE, 1, is_ind, NULL, 0,
-	  0, NULL, minors_notice, FO_NONE, NULL, NULL },
+	  0, NULL, reg_minors_notice, FO_NONE, NULL, NULL },
 	{ KEY_R_ROLES, "ボランティアの募集・参加", FK_CHECKS, 0, is_grp, NULL,
 	  0, 0, "当てはまるものすべてにチェックを入れてください（任意）。",
 	  NULL, FO_STATIC, role_opts, NULL },
-	{ KEY_R_REQS, "登録要件", FK_CHECKS, 1, is_grp, check_reqs, 0, 0,
+	{ KEY_R_REQS, "登録要件", FK_CHECKS, 1, is_grp, reg_check_reqs, 0, 0,
 	  "すべての項目にチェックが入っていないと登録できません。", NULL,
 	  FO_REQ_AIKASA, NULL, NULL },
 };
@@ -331,6 +334,17 @@ body_type(const struct ctx *ctx)
 	return MT__MAX;
 }
 
+/* The hand-over token of the request (query for GET, body for POST). */
+static const char *
+handover_tok(const struct ctx *ctx)
+{
+	const struct kfield	*f;
+
+	f = req_get(&ctx->req, ctx->req.env.method == METHOD_POST ?
+	    KSRC_BODY : KSRC_QUERY, KEY_SN_HANDOVER);
+	return f != NULL ? f->val : NULL;
+}
+
 /*
  * The terms page (R150) with the type choice and 「同意する」; fm holds
  * the choice and its error after a failed agree, or is NULL.
@@ -341,20 +355,27 @@ show_terms(struct ctx *ctx, struct form *fm, const char *message)
 	struct tarena	*ta = tarena_new();
 	struct tval	*v = page_vars(ctx, ta);
 	struct form	 own;
+	const char	*ho;
 	enum mtype	 none = MT__MAX;
 	int		 errors, rc = 0;
 
 	memset(&own, 0, sizeof(own));
+	/* A hand-over from スーパーネット (?handover=, A-36) goes along. */
+	ho = handover_tok(ctx);
 	if (fm == NULL) {
 		if (!form_init(&own, ctx, type_form,
 		    KENMIN_NELEM(type_form), &none))
 			goto out;
 		fm = &own;
+		if (ho != NULL && snreg_handover(ctx, ho, 0, fm) != 1)
+			ho = NULL;
 	}
 	if (!flow_page_md(ctx, v, "aikasa", "terms", "terms_title", "terms"))
 		goto out;
 	if (message != NULL)
 		tv_set_str(v, "message", message);
+	if (ho != NULL)
+		tv_set_str(v, "handover", ho);
 	errors = fm->nerr > 0;
 	form_vars(fm, ta, v, errors);
 	form_url(ctx, v, "action", "/aikasa/register");
@@ -368,9 +389,13 @@ out:
 	return rc;
 }
 
-/* The registration form; errors shows fm's messages and the summary. */
+/*
+ * The registration form; errors shows fm's messages and the summary,
+ * note (may be NULL) what a hand-over filled in.
+ */
 static int
-show_form(struct ctx *ctx, struct form *fm, enum mtype t, int errors)
+show_form(struct ctx *ctx, struct form *fm, enum mtype t, int errors,
+    const char *note)
 {
 	struct tarena	*ta = tarena_new();
 	struct tval	*v = page_vars(ctx, ta);
@@ -378,6 +403,8 @@ show_form(struct ctx *ctx, struct form *fm, enum mtype t, int errors)
 	int		 rc;
 
 	buf_init(&b, 256);
+	if (note != NULL)
+		tv_set_str(v, "note", note);
 	buf_printf(&b, "あいかさねっと 会員登録（%s）", mtype_labels[t]);
 	tv_set_str(v, "heading", buf_str(&b));
 	tv_set_str(v, "mtype", mtype_names[t]);
@@ -432,13 +459,21 @@ out:
 	return rc;
 }
 
-/* The page after a submit, also for a replayed idempotency key. */
+/*
+ * The page after a submit, also for a replayed idempotency key; ho (a
+ * group's or company's hand-over token, R220) offers スーパーネット.
+ */
 static int
-show_done(struct ctx *ctx)
+show_done(struct ctx *ctx, const char *ho)
 {
 	struct tarena	*ta = tarena_new();
+	struct tval	*v = page_vars(ctx, ta);
 
-	return flow_show(ctx, ta, page_vars(ctx, ta), "register_done",
+	if (ho != NULL && *ho != '\0') {
+		tv_set_str(v, "sn_handover", ho);
+		form_url(ctx, v, "sn_url", "/supernet/register");
+	}
+	return flow_show(ctx, ta, v, "register_done",
 	    "あいかさねっと 会員登録：確認メールを送信しました", 0);
 }
 
@@ -496,7 +531,7 @@ validate(struct ctx *ctx, struct form *fm)
  */
 static int
 insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
-    const char *hash, const char *key, int64_t *idp)
+    const char *hash, const char *key, int64_t *idp, char ho[SESS_HEX + 1])
 {
 	char		 tok[SESS_HEX + 1];
 	unsigned char	 bidx[BIDX_SZ];
@@ -624,6 +659,9 @@ insert_member(struct ctx *ctx, struct form *fm, enum mtype t,
 	if (!buf_ok(&detail) ||
 	    !flow_audit(ctx, "register", "member", id, buf_str(&detail)))
 		goto out;
+	/* 連携③: the shared fields, ready for スーパーネット (snreg.c). */
+	if (t != MT_INDIVIDUAL && !snreg_handover_new(ctx, id, fm, ho))
+		goto out;
 	*idp = id;
 	rc = 1;
 out:
@@ -648,7 +686,7 @@ out:
 static int
 submit(struct ctx *ctx, struct form *fm, enum mtype t, const char *idem)
 {
-	char		 hash[128];
+	char		 hash[128], ho[SESS_HEX + 1];
 	char		*key = NULL;
 	struct buf	 res;
 	int64_t		 id = 0;
@@ -657,13 +695,14 @@ submit(struct ctx *ctx, struct form *fm, enum mtype t, const char *idem)
 
 	buf_init(&res, 256);
 	hash[0] = '\0';
+	ho[0] = '\0';
 	if (!sess_db(ctx) || !sess_keys(ctx))
 		goto out;
 	/* A replay needs no password hash: look before the slow part. */
 	if ((r = form_idem_get(ctx, idem, &res)) < 0)
 		goto out;
 	if (r > 0) {
-		rc = show_done(ctx);
+		rc = show_done(ctx, NULL);
 		goto out;
 	}
 	if ((key = text_normalize(form_val(fm, KEY_LOGIN_ID))) == NULL ||
@@ -677,13 +716,14 @@ submit(struct ctx *ctx, struct form *fm, enum mtype t, const char *idem)
 	if (r > 0) {
 		db_rollback(ctx->db);
 		began = 0;
-		rc = show_done(ctx);
+		rc = show_done(ctx, NULL);
 		goto out;
 	}
 	/* The writer lock is held: this look-up cannot race. */
 	if ((r = login_used(ctx, key)) < 0)
 		goto out;
-	if (r == 0 && (r = insert_member(ctx, fm, t, hash, key, &id)) < 0)
+	if (r == 0 && (r = insert_member(ctx, fm, t, hash, key, &id,
+	    ho)) < 0)
 		goto out;
 	if (r == 0 || id == 0) {
 		/* Taken, by a look-up or by the UNIQUE constraint. */
@@ -691,7 +731,7 @@ submit(struct ctx *ctx, struct form *fm, enum mtype t, const char *idem)
 		began = 0;
 		li = form_find(fm, KEY_LOGIN_ID);
 		form_error(fm, li, "%s", login_taken);
-		rc = show_form(ctx, fm, t, 1);
+		rc = show_form(ctx, fm, t, 1, NULL);
 		goto out;
 	}
 	buf_reset(&res);
@@ -701,11 +741,12 @@ submit(struct ctx *ctx, struct form *fm, enum mtype t, const char *idem)
 	began = 0;
 	/* Committed: the mail goes now, or with cron's next run. */
 	spawn_gen(ctx->cfg, "mail");
-	rc = show_done(ctx);
+	rc = show_done(ctx, ho);
 out:
 	if (began)
 		db_rollback(ctx->db);
 	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(ho, sizeof(ho));
 	free(key);
 	buf_free(&res);
 	return rc;
@@ -721,7 +762,7 @@ int
 reg_register(struct ctx *ctx)
 {
 	struct form	 fm, tf;
-	const char	*step, *seal, *idem = NULL;
+	const char	*step, *seal, *idem = NULL, *ho;
 	char		*pw = NULL;
 	struct buf	 done;
 	enum mtype	 t, none = MT__MAX;
@@ -751,12 +792,21 @@ reg_register(struct ctx *ctx)
 	if (!form_init(&fm, ctx, reg_form, KENMIN_NELEM(reg_form), &t))
 		goto out;
 	if (step == NULL || strcmp(step, "agree") == 0) {
-		rc = show_form(ctx, &fm, t, 0);
+		if ((ho = handover_tok(ctx)) != NULL) {
+			if ((r = snreg_handover(ctx, ho, 1, &fm)) < 0)
+				goto out;
+			ho = r > 0 ? "スーパーネットで入力された内容を反映しました。"
+			    "空欄の項目を入力し、内容をご確認ください。" :
+			    "スーパーネットの入力内容を引き継げませんでした（有効期限"
+			    "が過ぎたか、すでに使われています）。お手数ですが、"
+			    "すべての項目を入力してください。";
+		}
+		rc = show_form(ctx, &fm, t, 0, ho);
 		goto out;
 	}
 	form_read(&fm);
 	if (strcmp(step, "edit") == 0) {
-		rc = show_form(ctx, &fm, t, 0);
+		rc = show_form(ctx, &fm, t, 0, NULL);
 		goto out;
 	}
 	if (strcmp(step, "submit") == 0) {
@@ -769,7 +819,7 @@ reg_register(struct ctx *ctx)
 		if ((r = form_idem_get(ctx, idem, &done)) < 0)
 			goto out;
 		if (r > 0) {
-			rc = show_done(ctx);
+			rc = show_done(ctx, NULL);
 			goto out;
 		}
 		/* The password comes back sealed, never in clear. */
@@ -785,7 +835,7 @@ reg_register(struct ctx *ctx)
 	if ((r = validate(ctx, &fm)) < 0)
 		goto out;
 	if (r == 0) {
-		rc = show_form(ctx, &fm, t, 1);
+		rc = show_form(ctx, &fm, t, 1, NULL);
 		goto out;
 	}
 	if (strcmp(step, "confirm") == 0) {

@@ -2,7 +2,8 @@
  * session.c: formsvc's session module (A-28): random ids in a __Host-
  * cookie stored only as SHA-256, idle and absolute timeouts, a new id
  * at every login, and CSRF tokens (per session, or double-submit for
- * anonymous forms).  See docs/session.md.
+ * anonymous forms); for A-30 the time a session has left, 「延長する」
+ * and the member whose session just expired.  See docs/session.md.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "tmpl.h"
 #include "util.h"
 #include "extern.h"
 
@@ -227,8 +229,15 @@ sess_load(struct ctx *ctx)
 
 	if (ctx->now - s->last_seen > idle_limit(ctx, s->principal) ||
 	    (abs_limit(ctx, s->principal) > 0 &&
-	    ctx->now - s->created > abs_limit(ctx, s->principal)))
+	    ctx->now - s->created > abs_limit(ctx, s->principal))) {
 		gone = 1;
+		/* A form it sent may be held for after the login. */
+		if (s->principal == PRINC_MEMBER) {
+			ctx->stale_pid = s->pid;
+			copy(ctx->stale_csrf, s->csrf,
+			    sizeof(ctx->stale_csrf));
+		}
+	}
 
 	/* The account must still exist and be allowed in. */
 	if (!gone) {
@@ -329,6 +338,59 @@ sess_start(struct ctx *ctx, enum principal p, long long id, int mfa_ok)
 out:
 	sodium_memzero(sid, sizeof(sid));
 	return rc;
+}
+
+/*
+ * Seconds the request's session has left before its idle (or staff
+ * absolute) limit ends it; 0 without a session.
+ */
+long long
+sess_remaining(const struct ctx *ctx)
+{
+	const struct sess	*s = ctx->sess;
+	long long		 left, lim;
+
+	if (s == NULL)
+		return 0;
+	left = s->last_seen + idle_limit(ctx, s->principal) - ctx->now;
+	if ((lim = abs_limit(ctx, s->principal)) > 0 &&
+	    s->created + lim - ctx->now < left)
+		left = s->created + lim - ctx->now;
+	return left > 0 ? left : 0;
+}
+
+/* 「延長する」: last_seen is now, whatever the grain.  1 ok. */
+int
+sess_touch(struct ctx *ctx)
+{
+	sqlite3_stmt	*st;
+
+	if (ctx->sess == NULL || !sess_db(ctx) ||
+	    (st = db_prep(ctx->db, sql[STMT_TOUCH])) == NULL)
+		return 0;
+	db_bind_blob(st, 1, ctx->sess->idhash, 32);
+	db_bind_int(st, 2, ctx->now);
+	if (!db_run(ctx->db, st))
+		return 0;
+	ctx->sess->last_seen = ctx->now;
+	return 1;
+}
+
+/*
+ * What the layout needs for the expiry warning (A-30): the seconds
+ * left, the extend URL and the session's CSRF token, only for a
+ * session that reaches its pages (members, staff past TOTP).
+ */
+void
+sess_vars(struct ctx *ctx, struct tval *v)
+{
+	const struct sess	*s = ctx->sess;
+
+	if (s == NULL || (s->principal == PRINC_STAFF && !s->mfa_ok))
+		return;
+	tv_set_int(v, "sess_left", sess_remaining(ctx));
+	form_url(ctx, v, "sess_extend", "/session/extend");
+	tv_set_str(v, "sess_csrf", s->csrf);
 }
 
 /* Mark the staff session as past its second factor. */

@@ -5,6 +5,8 @@
 // html-validate.  A later form joins the checks by adding a row.
 "use strict";
 
+const lib = require("./lib");
+
 // One run-unique suffix, so a registration's login ID is new each time.
 const RUN = Date.now().toString(36);
 
@@ -64,10 +66,121 @@ const FLOWS = [
 	    path: "/admin/totp/enrol", steps: [{ state: "empty" }] },
 	{ id: "admin_totp", label: "確認コードの入力", login: "demo-admin",
 	    path: "/admin/totp", steps: [{ state: "empty" }] },
+	{ id: "member_edit", label: "登録情報の修正", login: "demo-kojin",
+	    path: "/mypage/edit", steps: [
+		{ state: "filled", expect: 'name="zip"' },
+		{ fill: { zip: "" }, click: "入力内容を確認する", state: "errors",
+		    keys: true, summary: true, expect: 'class="error-summary"' },
+		{ fill: { zip: "753-0072" }, click: "入力内容を確認する",
+		    state: "confirmation", expect: "入力内容の確認" },
+	] },
+	{ id: "member_status", label: "休止・再開・退会", login: "demo-kojin",
+	    path: "/mypage/status", steps: [
+		{ state: "menu", expect: "退会の手続きへ進む" },
+		{ click: "休止する", state: "ask", expect: "休止してよろしいですか" },
+	] },
+	// -- rows: member.c --
+	{ id: "aikasa_posting_new", label: "ボランティア募集の新規登録",
+	    login: "demo-dantai", path: "/mypage/posting/new", steps: [
+		{ state: "empty", expect: 'name="title"' },
+		{ click: "入力内容を確認する", state: "errors", keys: true, summary: true,
+		    expect: 'class="error-summary"' },
+		{ fill: {
+			title: "a11y 海岸清掃ボランティア募集", "fields=1": true,
+			activity: "海岸のごみを拾います。", when: "毎月第2土曜日 9時～12時",
+			"weekdays=6": true, "area_all=1": true, place: "きらら浜",
+			contact: "電話 083-922-0000", headcount: "10名",
+			"anytime=1": true,
+		    }, click: "入力内容を確認する", state: "confirmation",
+		    expect: "入力内容の確認" },
+		{ click: "送信する", state: "done", expect: "ボランティア募集を受け付けました" },
+	] },
+	// -- rows: posting.c --
+	{ id: "supernet_register_group", label: "スーパーネット 団体登録",
+	    path: "/supernet/register?type=group", steps: [
+		{ state: "terms", expect: "同意する</button>" },
+		{ click: "同意する", state: "empty", expect: 'name="org_name"' },
+		{ click: "入力内容を確認する", state: "errors", keys: true, summary: true,
+		    expect: 'class="error-summary"' },
+		{ fill: {
+			gclass: "2", org_name: "a11y 見守り隊 " + RUN,
+			org_kana: "みまもりたい", rep_name: "山口 花子",
+			"rep_agree=1": true, staff_name: "周南 次郎", "fields=3": true,
+			target_area: "2", purpose: "地域の見守り", activities: "毎週の見回り",
+			pref: "35", muni: "3", address: "山口市滝町1-1",
+			reg_name: "周南 次郎", reg_tel: "083-922-0000",
+			reg_email: "a11y-sn-" + RUN + "@example.jp",
+			reg_email2: "a11y-sn-" + RUN + "@example.jp",
+			"reqs=1": true, "reqs=2": true, "reqs=3": true, "reqs=4": true,
+			"reqs=5": true,
+		    }, click: "入力内容を確認する", state: "confirmation",
+		    expect: "入力内容の確認" },
+		{ click: "送信する", state: "done", expect: "確認メールを送信しました" },
+	] },
+	{ id: "supernet_edit", label: "スーパーネット 修正依頼",
+	    path: "/supernet/edit", steps: [
+		{ state: "empty", expect: 'name="q"' },
+		{ fill: { q: "NPO法人" }, click: "検索する", state: "results",
+		    expect: "検索結果" },
+		{ click: "登録担当者が変わった場合", state: "fallback",
+		    expect: 'name="request"' },
+		{ click: "入力内容を確認する", state: "fallback-errors", summary: true,
+		    expect: 'class="error-summary"' },
+	] },
+	// -- rows: snreg.c --
+	{ id: "supernet_event", label: "スーパーネット 募集情報の登録",
+	    path: "/supernet/event", steps: [
+		{ state: "empty", expect: 'type="file"' },
+		{ click: "入力内容を確認する", state: "errors", keys: true, summary: true,
+		    expect: 'class="error-summary"' },
+		{ fill: {
+			"category=event": true, organizer: "やまぐち森の会",
+			title: "a11y 森林ボランティア", held: "2025年10月12日（日）9時～12時",
+			starts_on: "2025-10-12", place: "山口市 中央公園",
+			body: "下草刈りをします。", "fields=1": true,
+			contact: "やまぐち森の会 083-922-0000",
+			email: "a11y-ev-" + RUN + "@example.jp",
+			email2: "a11y-ev-" + RUN + "@example.jp",
+		    }, click: "入力内容を確認する", state: "confirmation",
+		    expect: "入力内容の確認" },
+		{ click: "送信する", state: "done", expect: "確認メールを送信しました" },
+	] },
+	// -- rows: event.c --
+	// Staff review (review.c): mfa completes the TOTP step; the demo's
+	// 2nd newest organisation is always in review.
+	{ id: "review_overview", label: "審査待ちの一覧", login: "demo-admin",
+	    mfa: true, path: "/admin/review", steps: [
+		{ state: "empty", expect: "審査待ちの一覧" },
+	] },
+	{ id: "review_list", label: "審査キュー（新規団体）", login: "demo-admin",
+	    mfa: true, path: "/admin/review/list?q=org", steps: [
+		{ state: "empty", expect: 'class="review-list"' },
+	] },
+	{ id: "review_item", label: "審査（新規団体）", login: "demo-admin",
+	    mfa: true, path: "/admin/review/item?q=org&id=1676", steps: [
+		{ state: "empty", expect: 'value="approve"' },
+		{ fill: { dup: "abc" }, click: "重複として記録する",
+		    state: "errors", expect: 'role="alert"' },
+	] },
+	// -- rows: review.c --
+	{ id: "account_email", label: "Eメールアドレスの変更", login: "demo-kojin",
+	    path: "/mypage/email", steps: [
+		{ state: "empty", expect: 'name="email2"' },
+		{ click: "確認メールを送信する", state: "errors", keys: true,
+		    summary: true, expect: 'class="error-summary"' },
+	] },
+	{ id: "account_delete", label: "退会の手続き", login: "demo-kojin",
+	    path: "/mypage/delete", steps: [
+		{ state: "empty", expect: "退会すると" },
+		{ click: "退会する", state: "errors", keys: true, summary: true,
+		    expect: 'class="error-summary"' },
+	] },
+	// -- rows: account.c --
 ];
 
 // Where each login is entered.
-const LOGIN_PATH = { "demo-kojin": "/login", "demo-admin": "/admin/login" };
+const LOGIN_PATH = { "demo-kojin": "/login", "demo-dantai": "/login",
+    "demo-admin": "/admin/login" };
 
 // The demo logins printed by `kenmin-gen demo` ("login: ID password: PW").
 function readLogins(text) {
@@ -111,12 +224,44 @@ async function submit(page, text) {
 	return resp;
 }
 
-// Log in as who in this page's context; returns the URL reached.
-async function login(page, cgi, who, pw) {
+// The TOTP secret and unused recovery codes of each staff login this
+// run enrolled, so its later logins can pass the second step too.
+const MFA = {};
+
+// The staff second step after the password: on the enrolment page the
+// code comes from the secret shown there (and the recovery codes shown
+// next are kept); on the code page a kept recovery code is used (each
+// once), else the code of the current step.
+async function staffMfa(page, who) {
+	if (/\/admin\/totp\/enrol$/.test(page.url())) {
+		const html = await page.content();
+		const m = /秘密鍵：<code>([A-Z2-7]+)<\/code>/.exec(html);
+		if (!m)
+			throw new Error("no TOTP secret on the enrolment page");
+		await page.fill("#code", lib.totp(m[1],
+		    Math.floor(Date.now() / 30000)));
+		await submit(page, "設定する");
+		const codes = [...(await page.content()).matchAll(
+		    /<li><code>([^<]+)<\/code><\/li>/g)].map((c) => c[1]);
+		MFA[who] = { secret: m[1], codes };
+	} else if (/\/admin\/totp$/.test(page.url()) && MFA[who]) {
+		const code = MFA[who].codes.length > 0 ? MFA[who].codes.shift() :
+		    lib.totp(MFA[who].secret,
+		    Math.floor(Date.now() / 30000));
+		await page.fill("#code", code);
+		await submit(page, "確認");
+	}
+}
+
+// Log in as who in this page's context (with mfa, a staff login also
+// passes the TOTP step); returns the URL reached.
+async function login(page, cgi, who, pw, mfa) {
 	await page.goto(cgi + LOGIN_PATH[who], { waitUntil: "load" });
 	await page.fill("#login_id", who);
 	await page.fill("#password", pw);
 	await submit(page, "ログイン");
+	if (mfa)
+		await staffMfa(page, who);
 	return page.url();
 }
 
@@ -144,7 +289,7 @@ async function walkFlows(lib, browser, ctxOpt, cgi, logins, onState) {
 					continue;
 				}
 				const where = await login(page, cgi, flow.login,
-				    logins[flow.login]);
+				    logins[flow.login], flow.mfa);
 				lib.diag(flow.login + " logged in, now at " + where);
 				errors.length = 0;
 			}

@@ -1,8 +1,10 @@
 // lib.js: what the accessibility scripts share: TAP-like output, the
 // choice of one page per page type from the generator's manifest, the
-// formsvc screens, and a headless Chromium started the same way every time.
+// formsvc screens, a headless Chromium started the same way every time
+// and the staff login's TOTP code.
 "use strict";
 
+const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -157,6 +159,35 @@ async function closeBrowser(b) {
 	fs.rmSync(b.dir, { recursive: true, force: true });
 }
 
+// RFC 4648 base32 (as the enrolment page shows the secret) to bytes.
+function base32(s) {
+	const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	let bits = 0, acc = 0;
+	const out = [];
+	for (const ch of s.toUpperCase().replace(/[\s=]/g, "")) {
+		acc = (acc << 5) | abc.indexOf(ch);
+		bits += 5;
+		if (bits >= 8) {
+			out.push((acc >>> (bits - 8)) & 0xff);
+			bits -= 8;
+		}
+	}
+	return Buffer.from(out);
+}
+
+// RFC 6238 with HMAC-SHA-256, 30 s, 6 digits (lib/totp.c), for step
+// (Unix time / 30): the staff login's second step (a11y/flows.js and
+// browser/flows.js).
+function totp(secret, step) {
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(step));
+	const mac = crypto.createHmac("sha256", base32(secret)).update(msg)
+	    .digest();
+	const off = mac[mac.length - 1] & 0x0f;
+	const bin = mac.readUInt32BE(off) & 0x7fffffff;
+	return String(bin % 1000000).padStart(6, "0");
+}
+
 // Arguments: --name value pairs into an object.
 function args(argv) {
 	const o = {};
@@ -168,5 +199,5 @@ function args(argv) {
 module.exports = {
 	NODE_MODULES, ok, notok, check, diag, failed, patterns, pickPages,
 	readManifest, readFormPages, siteOf, openBrowser, closeBrowser, args,
-	CHROMIUM_ARGS, expectFailures,
+	CHROMIUM_ARGS, expectFailures, totp,
 };
