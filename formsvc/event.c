@@ -219,17 +219,6 @@ struct evmode {
 	const char	*tok;		/* its link token */
 };
 
-/* The body's value of key k (valid or not), or NULL. */
-static const char *
-body_val(const struct ctx *ctx, enum key k)
-{
-	const struct kfield	*f;
-
-	if ((f = req_get(&ctx->req, KSRC_BODY, k)) == NULL)
-		f = req_get_invalid(&ctx->req, KSRC_BODY, k);
-	return f != NULL ? f->val : NULL;
-}
-
 static const char *
 heading(const struct evmode *m)
 {
@@ -398,82 +387,6 @@ store_parts(struct ctx *ctx, struct form *fm, int64_t id)
 out:
 	buf_free(&tmp);
 	return rc;
-}
-
-/*
- * The form's values as an urlencoded string into b: the edit
- * request's payload.  Files are their upload ids (the payload is
- * sealed; references are bound to one visitor).
- */
-static void
-form_payload(struct form *fm, struct buf *b)
-{
-	const char	*name;
-	size_t		 i, j;
-	int64_t		 up;
-
-	for (i = 0; i < fm->fieldsz; i++) {
-		if (!form_shown(fm, i))
-			continue;
-		name = keys[fm->fields[i].key].name;
-		if (fm->fields[i].kind == FK_FILE) {
-			if ((up = form_upload_id(fm, fm->fields[i].key)) != 0)
-				buf_printf(b, "%s%s=%lld", b->len > 0 ? "&" :
-				    "", name, (long long)up);
-			continue;
-		}
-		for (j = 0; j < fm->v[i].valsz; j++) {
-			buf_printf(b, "%s%s=", b->len > 0 ? "&" : "", name);
-			esc_urlcomp(b, fm->v[i].vals[j],
-			    strlen(fm->v[i].vals[j]));
-		}
-	}
-}
-
-/*
- * Fill fm from an urlencoded string as if it had been posted (files
- * as upload ids), then put the request back.  1 ok, 0 if it does not
- * parse.
- */
-static int
-form_from(struct ctx *ctx, struct form *fm, const char *s)
-{
-	const struct kfield	*f;
-	unsigned char		 accept[KEY__MAX];
-	struct reqspec		 spec;
-	struct req		 saved, r;
-	const enum key		*k;
-	enum req_status		 st;
-	long long		 up;
-	size_t			 i;
-
-	memset(accept, 0, sizeof(accept));
-	for (k = pages[PAGE_SN_EVENT].keys; *k != KEY__MAX; k++)
-		accept[*k] = 1;
-	spec.keys = keys;
-	spec.keysz = KEY__MAX;
-	spec.accept = accept;
-	spec.cookie_host = 0;
-	req_init(&r, KEY__MAX);
-	st = req_parse_urlenc(&r, &spec, KSRC_BODY, s, strlen(s));
-	req_index(&r);
-	if (st != REQ_OK) {
-		req_free(&r);
-		return 0;
-	}
-	saved = ctx->req;
-	ctx->req = r;
-	form_read(fm);
-	for (i = 0; i < EV_FILES; i++) {
-		if ((f = req_get(&ctx->req, KSRC_BODY, file_keys[i])) == NULL)
-			f = req_get_invalid(&ctx->req, KSRC_BODY, file_keys[i]);
-		if (f != NULL && util_strtoll(f->val, 1, INT64_MAX, &up))
-			form_set_upload(fm, file_keys[i], up);
-	}
-	r = ctx->req;
-	ctx->req = saved;
-	req_free(&r);
-	return 1;
 }
 
 /*
@@ -798,14 +711,14 @@ run_form(struct ctx *ctx, struct form *fm, const struct evmode *m)
 	int		 r, rc = 0;
 
 	buf_init(&done, 256);
-	step = body_val(ctx, KEY_F_STEP);
+	step = flow_body(ctx, KEY_F_STEP);
 	form_read(fm);
 	if (step == NULL || strcmp(step, "edit") == 0) {
 		rc = show_form(ctx, fm, m, 0);
 		goto out;
 	}
 	if (strcmp(step, "submit") == 0) {
-		if ((idem = body_val(ctx, KEY_F_IDEM)) == NULL ||
+		if ((idem = flow_body(ctx, KEY_F_IDEM)) == NULL ||
 		    req_get(&ctx->req, KSRC_BODY, KEY_F_IDEM) == NULL) {
 			rc = page_error(ctx, 400);
 			goto out;
@@ -908,7 +821,7 @@ event_verify(struct ctx *ctx)
 	if (!db_run(ctx->db, st) || db_changes(ctx->db) != 1 ||
 	    record_payload(ctx, id, &vals, NULL, 0) != 1 ||
 	    !form_init(&fm, ctx, ev_form, KENMIN_NELEM(ev_form), &m) ||
-	    !form_from(ctx, &fm, buf_str(&vals)) ||
+	    !form_from_payload(&fm, buf_str(&vals)) ||
 	    !mail_receipt(ctx, &fm, id, 0) ||
 	    !flow_audit(ctx, "verify_email", "event", id, NULL) ||
 	    !db_commit(ctx->db))
@@ -964,7 +877,7 @@ event_edit(struct ctx *ctx)
 	}
 	if ((r = record_payload(ctx, m.id, &vals, NULL, 0)) < 0)
 		goto out;
-	if (r == 0 || !form_from(ctx, &fm, buf_str(&vals))) {
+	if (r == 0 || !form_from_payload(&fm, buf_str(&vals))) {
 		rc = page_error(ctx, 404);
 		goto out;
 	}
@@ -1005,10 +918,10 @@ event_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	buf_init(&b, 64 * 1024);
 	if (record_payload(ctx, id, &vals, NULL, 0) != 1 ||
 	    !form_init(&live, ctx, ev_form, KENMIN_NELEM(ev_form), &m) ||
-	    !form_from(ctx, &live, buf_str(&vals)))
+	    !form_from_payload(&live, buf_str(&vals)))
 		goto out;
 	if (payload != NULL && (!form_init(&req, ctx, ev_form,
-	    KENMIN_NELEM(ev_form), &m) || !form_from(ctx, &req, payload)))
+	    KENMIN_NELEM(ev_form), &m) || !form_from_payload(&req, payload)))
 		goto out;
 	for (i = 0; i < live.fieldsz; i++) {
 		/* The confirmation copy of the address says nothing new. */
@@ -1059,7 +972,7 @@ event_edit_apply(struct ctx *ctx, int64_t id, const char *payload)
 	m.id = id;
 	memset(&fm, 0, sizeof(fm));
 	if (!form_init(&fm, ctx, ev_form, KENMIN_NELEM(ev_form), &m) ||
-	    !form_from(ctx, &fm, payload))
+	    !form_from_payload(&fm, payload))
 		goto out;
 	if (!form_validate(&fm)) {
 		for (i = 0; i < fm.fieldsz; i++)

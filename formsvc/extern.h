@@ -697,6 +697,9 @@ void	 form_url(const struct ctx *, struct tval *, const char *var,
  */
 int64_t	 form_upload_id(const struct form *, enum key);
 int	 form_set_upload(struct form *, enum key, int64_t id);
+void	 form_pair(struct buf *, const char *name, const char *value);
+void	 form_payload(const struct form *, struct buf *);
+int	 form_from_payload(struct form *, const char *payload);
 void	 form_text(struct form *, size_t idx, struct buf *);
 /*
  * What form_sniff() found in a file's bytes: an accepted type whose
@@ -721,6 +724,7 @@ int	 reg_verify(struct ctx *);
 typedef struct sqlite3_stmt sqlite3_stmt;
 int	 flow_show(struct ctx *, struct tarena *, struct tval *,
 	    const char *tmpl, const char *title, int errors);
+const char *flow_body(const struct ctx *, enum key);
 void	 flow_abs_url(const struct ctx *, struct buf *, const char *path);
 int	 flow_bind_sealed(struct ctx *, sqlite3_stmt *, int n,
 	    const char *table, const char *column, int64_t id,

@@ -74,6 +74,17 @@ flow_show(struct ctx *ctx, struct tarena *ta, struct tval *v,
 	return rc;
 }
 
+/* The body's value of key k, valid or not (the form says why), or NULL. */
+const char *
+flow_body(const struct ctx *ctx, enum key k)
+{
+	const struct kfield	*f;
+
+	if ((f = req_get(&ctx->req, KSRC_BODY, k)) == NULL)
+		f = req_get_invalid(&ctx->req, KSRC_BODY, k);
+	return f != NULL ? f->val : NULL;
+}
+
 /* "{base_url}{cgi_path}PATH" appended to b: a link for a mail. */
 void
 flow_abs_url(const struct ctx *ctx, struct buf *b, const char *path)

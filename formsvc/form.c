@@ -23,6 +23,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "esc.h"
 #include "outbox.h"
 #include "text.h"
 #include "tmpl.h"
@@ -1376,6 +1377,109 @@ form_set_upload(struct form *fm, enum key k, int64_t id)
 	clear_vals(&fm->v[i]);
 	add_val(&fm->v[i], ref);
 	return 1;
+}
+
+/* ---- payloads: a form's values kept as urlencoded text ---- */
+
+/* Append "name=value", both percent-encoded, to the urlencoded b. */
+void
+form_pair(struct buf *b, const char *name, const char *value)
+{
+	if (b->len > 0)
+		buf_putc(b, '&');
+	esc_urlcomp(b, name, strlen(name));
+	buf_putc(b, '=');
+	esc_urlcomp(b, value, strlen(value));
+}
+
+/*
+ * Append fm's shown values to b as urlencoded text under the form's
+ * own names: the stored form of an edit request.  A file is its upload
+ * id, since a reference is bound to one visitor.
+ */
+void
+form_payload(const struct form *fm, struct buf *b)
+{
+	const struct ffield	*fd;
+	char			 num[24];
+	int64_t			 id;
+	size_t			 i, j;
+
+	for (i = 0; i < fm->fieldsz; i++) {
+		if (!form_shown(fm, i))
+			continue;
+		fd = &fm->fields[i];
+		if (fd->kind == FK_FILE) {
+			if ((id = form_upload_id(fm, fd->key)) > 0) {
+				snprintf(num, sizeof(num), "%lld",
+				    (long long)id);
+				form_pair(b, keys[fd->key].name, num);
+			}
+			continue;
+		}
+		for (j = 0; j < fm->v[i].valsz; j++)
+			form_pair(b, keys[fd->key].name, fm->v[i].vals[j]);
+	}
+}
+
+/*
+ * Read fm's values from urlencoded text (a stored record or an edit
+ * request's payload) as if it had been posted: only the form's own
+ * keys are taken (another page's key may share a name), and a file
+ * given as an upload id becomes a reference of this visitor.  The
+ * parsed copy is wiped (contact data passes here).  1 ok, 0 if the
+ * text does not parse.
+ */
+int
+form_from_payload(struct form *fm, const char *payload)
+{
+	const struct kfield	*f;
+	unsigned char		 accept[KEY__MAX];
+	struct reqspec		 spec;
+	struct req		 saved, r;
+	struct ctx		*ctx = fm->ctx;
+	long long		 id;
+	size_t			 i;
+	int			 rc = 0;
+
+	/* Opened now, so nothing below opens them with a borrowed req. */
+	if (!sess_db(ctx) || !sess_keys(ctx))
+		return 0;
+	memset(accept, 0, sizeof(accept));
+	for (i = 0; i < fm->fieldsz; i++)
+		accept[fm->fields[i].key] = 1;
+	memset(&spec, 0, sizeof(spec));
+	spec.keys = keys;
+	spec.keysz = KEY__MAX;
+	spec.accept = accept;
+	req_init(&r, KEY__MAX);
+	if (req_parse_urlenc(&r, &spec, KSRC_BODY, payload,
+	    strlen(payload)) != REQ_OK) {
+		kerr("form: a stored payload does not parse");
+		goto out;
+	}
+	req_index(&r);
+	saved = ctx->req;
+	ctx->req = r;
+	form_read(fm);
+	r = ctx->req;
+	ctx->req = saved;
+	for (i = 0; i < fm->fieldsz; i++) {
+		if (fm->fields[i].kind != FK_FILE || !form_shown(fm, i))
+			continue;
+		if ((f = req_get(&r, KSRC_BODY, fm->fields[i].key)) == NULL)
+			f = req_get_invalid(&r, KSRC_BODY, fm->fields[i].key);
+		clear_vals(&fm->v[i]);
+		if (f != NULL && f->file == NULL &&
+		    util_strtoll(f->val, 1, INT64_MAX, &id))
+			form_set_upload(fm, fm->fields[i].key, id);
+	}
+	rc = 1;
+out:
+	for (i = 0; i < r.fieldsz; i++)
+		sodium_memzero(r.fields[i].val, r.fields[i].valsz);
+	req_free(&r);
+	return rc;
 }
 
 /*

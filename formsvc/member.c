@@ -520,33 +520,14 @@ key_class(enum key k)
 	}
 }
 
-/* The key list every form page of this file accepts (pages.c). */
-static const enum key form_keys[] = {
-	KEY_R_NAME, KEY_R_KANA, KEY_R_GCLASS, KEY_R_CCAT, KEY_R_ORG,
-	KEY_R_ORGKANA, KEY_R_REP, KEY_R_TITLE, KEY_R_PREF, KEY_R_MUNI,
-	KEY_R_TEL, KEY_R_ROLES, KEY_MB_ZIP, KEY_MB_ADDRESS, KEY_MB_FAX,
-	KEY_MB_URL1, KEY_MB_URL1_LABEL, KEY_MB_URL2, KEY_MB_URL2_LABEL,
-	KEY_MB_URL3, KEY_MB_URL3_LABEL, KEY_MB_OCCUPATION,
-	KEY_MB_QUALIFICATION, KEY_MB_SALES, KEY_MB_MEMBERS, KEY_MB_FOUNDED,
-	KEY_MB_PURPOSE, KEY_MB_ACTIVITIES, KEY_MB_DEPT, KEY_MB_CONTACT,
-	KEY_MB_CTITLE, KEY_MB_VREC, KEY_MB_AREAS, KEY_MB_FIELDS,
-	KEY_MB_WEEKDAYS, KEY_MB_TIMEBAND, KEY_MB_PB_FIELD, KEY_MB_PB_CONTENT,
-	KEY_MB_PB_PREP, KEY_MB_NEWS,
-};
-
 /* ---- the member as text: the record, payloads, display ---- */
 
 /* Append "&name=value" (value percent-encoded) unless value is empty. */
 static void
 enc_put(struct buf *b, enum key k, const char *value)
 {
-	if (value == NULL || *value == '\0')
-		return;
-	if (b->len > 0)
-		buf_putc(b, '&');
-	buf_puts(b, keys[k].name);
-	buf_putc(b, '=');
-	esc_urlcomp(b, value, strlen(value));
+	if (value != NULL && *value != '\0')
+		form_pair(b, keys[k].name, value);
 }
 
 /* Append key k with the text of column col of st when k's class is in mask. */
@@ -710,41 +691,6 @@ form_enc(const struct form *fm, int mask, struct buf *b)
 		for (j = 0; j < fm->v[i].valsz; j++)
 			enc_put(b, fd->key, fm->v[i].vals[j]);
 	}
-}
-
-/*
- * Read fm's values from the urlencoded text enc instead of the request
- * (the stored record or an edit request's payload).  1 ok, 0 if enc
- * does not parse.
- */
-static int
-form_load(struct ctx *ctx, struct form *fm, const char *enc)
-{
-	unsigned char	 accept[KEY__MAX];
-	struct reqspec	 spec;
-	struct ctx	 alt;
-	size_t		 i;
-	int		 rc;
-
-	memset(accept, 0, sizeof(accept));
-	for (i = 0; i < KENMIN_NELEM(form_keys); i++)
-		accept[form_keys[i]] = 1;
-	memset(&spec, 0, sizeof(spec));
-	spec.keys = keys;
-	spec.keysz = KEY__MAX;
-	spec.accept = accept;
-	alt = *ctx;
-	req_init(&alt.req, KEY__MAX);
-	rc = req_parse_urlenc(&alt.req, &spec, KSRC_BODY, enc,
-	    strlen(enc)) == REQ_OK;
-	if (rc) {
-		req_index(&alt.req);
-		fm->ctx = &alt;
-		form_read(fm);
-		fm->ctx = ctx;
-	}
-	req_free(&alt.req);
-	return rc;
 }
 
 /* The text of field i as a person reads it (option labels), into b. */
@@ -1150,7 +1096,7 @@ detail_rows(struct ctx *ctx, int64_t id, struct tval *rows)
 	a.join = r.join;
 	if (!form_init(&fm, ctx, mfields, KENMIN_NELEM(mfields), &a) ||
 	    !record_enc(ctx, id, MC_ALL, &rec) ||
-	    !form_load(ctx, &fm, buf_str(&rec)))
+	    !form_from_payload(&fm, buf_str(&rec)))
 		goto out;
 	for (i = 0; i < fm.fieldsz; i++) {
 		if (!form_shown(&fm, i))
@@ -1215,7 +1161,7 @@ payload_form(struct ctx *ctx, int64_t id, const char *payload,
 			buf_putc(&rec, '&');
 		buf_puts(&rec, payload);
 	}
-	rc = buf_ok(&rec) && form_load(ctx, fm, buf_str(&rec));
+	rc = buf_ok(&rec) && form_from_payload(fm, buf_str(&rec));
 out:
 	if (rec.p != NULL)
 		sodium_memzero(rec.p, rec.len);
@@ -1700,7 +1646,7 @@ form_flow(struct ctx *ctx, enum mmode mode)
 		goto out;
 	if (ctx->req.env.method != METHOD_POST) {
 		if (mode == MODE_EDIT && (!record_enc(ctx, r.id, MC_ALL, &rec) ||
-		    !form_load(ctx, &fm, buf_str(&rec))))
+		    !form_from_payload(&fm, buf_str(&rec))))
 			goto out;
 		rc = show_form(ctx, &fm, &r, mode, 0);
 		goto out;

@@ -342,43 +342,6 @@ out:
 	return rc;
 }
 
-/* Append name=value, both percent-encoded, to an urlencoded body. */
-static void
-put_pair(struct buf *b, const char *name, const char *val)
-{
-	if (b->len > 0)
-		buf_putc(b, '&');
-	esc_urlcomp(b, name, strlen(name));
-	buf_putc(b, '=');
-	esc_urlcomp(b, val, strlen(val));
-}
-
-/*
- * The form's values as an urlencoded body (the payload of an edit
- * request, A-43); files by their upload id.  Appends to b.
- */
-static void
-form_payload(const struct form *fm, struct buf *b)
-{
-	const struct ffield	*fd;
-	char			 n[32];
-	size_t			 i, j;
-
-	for (i = 0; i < fm->fieldsz; i++) {
-		fd = &fm->fields[i];
-		if (!form_shown(fm, i) || fd->kind == FK_FILE)
-			continue;
-		for (j = 0; j < fm->v[i].valsz; j++)
-			put_pair(b, keys[fd->key].name, fm->v[i].vals[j]);
-	}
-	for (i = 0; i < KENMIN_NELEM(file_keys); i++) {
-		snprintf(n, sizeof(n), "%lld",
-		    (long long)form_upload_id(fm, file_keys[i]));
-		if (strcmp(n, "0") != 0)
-			put_pair(b, keys[file_keys[i]].name, n);
-	}
-}
-
 /*
  * Posting id as an urlencoded body of the form's names (so the form
  * can show and check it); owner 0 means any member's.  Fills pr.
@@ -414,7 +377,7 @@ row_payload(struct ctx *ctx, int64_t id, int64_t owner, struct prow *pr,
 		    strcmp(v, "1") != 0)
 			continue;
 		if (*v != '\0')
-			put_pair(b, keys[cols[i]].name, v);
+			form_pair(b, keys[cols[i]].name, v);
 	}
 	pr->found = 1;
 	pr->published = strcmp(db_col_text(st, 14), "public") == 0;
@@ -431,59 +394,9 @@ row_payload(struct ctx *ctx, int64_t id, int64_t owner, struct prow *pr,
 			continue;
 		snprintf(n, sizeof(n), "%lld",
 		    (long long)sqlite3_column_int64(st, 1));
-		put_pair(b, keys[tags[tag]].name, n);
+		form_pair(b, keys[tags[tag]].name, n);
 	}
 	return r == 0 && buf_ok(b);
-}
-
-/*
- * Read the form fm from an urlencoded body instead of the request (a
- * stored posting or an edit request's payload): parsed with the page's
- * own key table, then form_read(); the upload ids of the three files go
- * to files.  1 ok, 0 if it does not parse.
- */
-static int
-form_from_payload(struct form *fm, const char *payload, int64_t files[3])
-{
-	const struct kfield	*f;
-	struct ctx		*real = fm->ctx, tmp;
-	unsigned char		 accept[KEY__MAX];
-	struct reqspec		 spec;
-	long long		 up;
-	size_t			 i;
-	int			 rc;
-
-	/* Opened here, so the copy below never opens its own. */
-	if (!sess_db(real) || !sess_keys(real))
-		return 0;
-	memset(accept, 0, sizeof(accept));
-	for (i = 0; i < fm->fieldsz; i++)
-		accept[fm->fields[i].key] = 1;
-	spec.keys = keys;
-	spec.keysz = KEY__MAX;
-	spec.accept = accept;
-	spec.cookie_host = 0;
-	tmp = *real;
-	req_init(&tmp.req, KEY__MAX);
-	rc = req_parse_urlenc(&tmp.req, &spec, KSRC_BODY, payload,
-	    strlen(payload)) == REQ_OK;
-	if (rc) {
-		req_index(&tmp.req);
-		fm->ctx = &tmp;
-		form_read(fm);
-		fm->ctx = real;
-	}
-	/* Files travel as upload ids (a reference is bound to a session). */
-	for (i = 0; rc && i < KENMIN_NELEM(file_keys); i++) {
-		files[i] = 0;
-		if ((f = req_get(&tmp.req, KSRC_BODY, file_keys[i])) == NULL)
-			f = req_get_invalid(&tmp.req, KSRC_BODY, file_keys[i]);
-		if (f != NULL && f->file == NULL &&
-		    util_strtoll(f->val, 1, INT64_MAX, &up))
-			files[i] = (int64_t)up;
-	}
-	req_free(&tmp.req);
-	return rc;
 }
 
 /* 活動地域 as written for the lists: 県内全域 or the 市町 names. */
@@ -516,6 +429,20 @@ form_files(const struct form *fm, int64_t files[3])
 
 	for (i = 0; i < KENMIN_NELEM(file_keys); i++)
 		files[i] = form_upload_id(fm, file_keys[i]);
+}
+
+/*
+ * Read fm from an urlencoded body instead of the request (a stored
+ * posting or an edit request's payload); the upload ids of its three
+ * files go to files.  1 ok, 0 if it does not parse.
+ */
+static int
+payload_read(struct form *fm, const char *payload, int64_t files[3])
+{
+	if (!form_from_payload(fm, payload))
+		return 0;
+	form_files(fm, files);
+	return 1;
 }
 
 /* NULL for an empty optional value. */
@@ -1140,7 +1067,7 @@ posting_edit(struct ctx *ctx)
 			}
 			sqlite3_reset(st);
 		}
-		if (!form_from_payload(&fm, pend.len > 0 ? buf_str(&pend) :
+		if (!payload_read(&fm, pend.len > 0 ? buf_str(&pend) :
 		    buf_str(&payload), files))
 			goto out;
 	}
@@ -1242,10 +1169,10 @@ posting_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	buf_init(&b, PAYLOAD_MAX);
 	if (!row_payload(ctx, id, 0, &pr, &live) || !pr.found ||
 	    !form_init(&cur, ctx, post_form, KENMIN_NELEM(post_form), &pf) ||
-	    !form_from_payload(&cur, buf_str(&live), files))
+	    !payload_read(&cur, buf_str(&live), files))
 		goto out;
 	if (payload != NULL && (!form_init(&nw, ctx, post_form,
-	    KENMIN_NELEM(post_form), &pf) || !form_from_payload(&nw, payload,
+	    KENMIN_NELEM(post_form), &pf) || !payload_read(&nw, payload,
 	    files)))
 		goto out;
 	for (i = 0; i < cur.fieldsz; i++) {
@@ -1288,7 +1215,7 @@ posting_edit_apply(struct ctx *ctx, int64_t id, const char *payload)
 	int		 rc = 0;
 
 	if (!form_init(&fm, ctx, post_form, KENMIN_NELEM(post_form), &pf) ||
-	    !form_from_payload(&fm, payload, files))
+	    !payload_read(&fm, payload, files))
 		goto out;
 	clear_period(&fm);
 	if (!form_validate(&fm)) {

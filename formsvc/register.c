@@ -308,17 +308,6 @@ static const struct ffield reg_form[] = {
 	  FO_REQ_AIKASA, NULL, NULL },
 };
 
-/* The body's value of key k (valid or not), or NULL. */
-static const char *
-body_val(const struct ctx *ctx, enum key k)
-{
-	const struct kfield	*f;
-
-	if ((f = req_get(&ctx->req, KSRC_BODY, k)) == NULL)
-		f = req_get_invalid(&ctx->req, KSRC_BODY, k);
-	return f != NULL ? f->val : NULL;
-}
-
 /* The member type the body names, or MT__MAX. */
 static enum mtype
 body_type(const struct ctx *ctx)
@@ -326,7 +315,7 @@ body_type(const struct ctx *ctx)
 	const char	*s;
 	int		 i;
 
-	if ((s = body_val(ctx, KEY_R_TYPE)) == NULL)
+	if ((s = flow_body(ctx, KEY_R_TYPE)) == NULL)
 		return MT__MAX;
 	for (i = 0; i < MT__MAX; i++)
 		if (strcmp(s, mtype_names[i]) == 0)
@@ -773,7 +762,7 @@ reg_register(struct ctx *ctx)
 	if (ctx->req.env.method != METHOD_POST)
 		return show_terms(ctx, NULL, NULL);
 	buf_init(&done, 256);
-	step = body_val(ctx, KEY_F_STEP);
+	step = flow_body(ctx, KEY_F_STEP);
 	if (step != NULL && strcmp(step, "agree") == 0) {
 		if (!form_init(&tf, ctx, type_form, KENMIN_NELEM(type_form),
 		    &none))
@@ -811,7 +800,7 @@ reg_register(struct ctx *ctx)
 	}
 	if (strcmp(step, "submit") == 0) {
 		/* A replay shows the same done page before any rule runs. */
-		if ((idem = body_val(ctx, KEY_F_IDEM)) == NULL ||
+		if ((idem = flow_body(ctx, KEY_F_IDEM)) == NULL ||
 		    req_get(&ctx->req, KSRC_BODY, KEY_F_IDEM) == NULL) {
 			rc = page_error(ctx, 400);
 			goto out;
@@ -823,7 +812,7 @@ reg_register(struct ctx *ctx)
 			goto out;
 		}
 		/* The password comes back sealed, never in clear. */
-		seal = body_val(ctx, KEY_F_PWSEAL);
+		seal = flow_body(ctx, KEY_F_PWSEAL);
 		if (seal != NULL && (pw = form_open_pw(ctx, seal)) != NULL) {
 			form_set(&fm, KEY_R_PASSWORD, pw);
 			form_set(&fm, KEY_R_PASSWORD2, pw);
@@ -1019,7 +1008,7 @@ reg_verify(struct ctx *ctx)
 	int		 post, done = 0, began = 0, rc = 0;
 
 	post = ctx->req.env.method == METHOD_POST;
-	tok = body_val(ctx, KEY_TOKEN);
+	tok = flow_body(ctx, KEY_TOKEN);
 	if (!post) {
 		const struct kfield *f = req_get(&ctx->req, KSRC_QUERY,
 		    KEY_TOKEN);

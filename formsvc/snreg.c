@@ -576,17 +576,6 @@ kind_of(const char *s)
 	return OKIND__MAX;
 }
 
-/* Append "name=value", both percent-encoded, to an urlencoded b. */
-static void
-put_pair(struct buf *b, const char *name, const char *val)
-{
-	if (b->len > 0)
-		buf_putc(b, '&');
-	esc_urlcomp(b, name, strlen(name));
-	buf_putc(b, '=');
-	esc_urlcomp(b, val, strlen(val));
-}
-
 /* Drop every value of field i (wiped: contact data lives here). */
 static void
 drop_vals(struct fvalue *fv)
@@ -679,49 +668,14 @@ static int
 payload_parse(struct ctx *ctx, struct form *fm, const char *payload,
     int64_t files[FILE_SLOTS])
 {
-	unsigned char		 accept[KEY__MAX];
-	const struct kfield	*f;
-	struct reqspec		 spec;
-	struct req		 r, saved;
-	long long		 id;
-	size_t			 i;
-	int			 rc = 0;
+	size_t	 i;
 
-	/* Only fm's own keys: other pages' keys may share a name. */
-	memset(accept, 0, sizeof(accept));
-	for (i = 0; i < fm->fieldsz; i++)
-		accept[fm->fields[i].key] = 1;
-	spec.keys = keys;
-	spec.keysz = KEY__MAX;
-	spec.accept = accept;
-	spec.cookie_host = 0;
-	req_init(&r, KEY__MAX);
-	if (req_parse_urlenc(&r, &spec, KSRC_BODY, payload,
-	    strlen(payload)) != REQ_OK) {
-		kerr("snreg: a stored payload does not parse");
-		goto out;
-	}
-	req_index(&r);
-	saved = ctx->req;
-	ctx->req = r;
-	form_read(fm);
-	r = ctx->req;
-	ctx->req = saved;
-	for (i = 0; files != NULL && i < FILE_SLOTS; i++) {
-		files[i] = 0;
-		f = req_get(&r, KSRC_BODY, file_keys[i]);
-		if (f == NULL)
-			f = req_get_invalid(&r, KSRC_BODY, file_keys[i]);
-		if (f != NULL && f->file == NULL &&
-		    util_strtoll(f->val, 1, INT64_MAX, &id))
-			files[i] = id;
-	}
-	rc = 1;
-out:
-	for (i = 0; i < r.fieldsz; i++)
-		sodium_memzero(r.fields[i].val, r.fields[i].valsz);
-	req_free(&r);
-	return rc;
+	(void)ctx;
+	if (!form_from_payload(fm, payload))
+		return 0;
+	for (i = 0; files != NULL && i < FILE_SLOTS; i++)
+		files[i] = form_upload_id(fm, file_keys[i]);
+	return 1;
 }
 
 /* Read payload (urlencoded form values) into fm.  1 ok, 0 error. */
@@ -729,36 +683,6 @@ int
 snreg_payload_read(struct ctx *ctx, struct form *fm, const char *payload)
 {
 	return payload_parse(ctx, fm, payload, NULL);
-}
-
-/*
- * fm's shown values as an urlencoded payload into b (replaced): the
- * stored form of an edit request.  Files are kept as upload ids.
- */
-static void
-form_payload(const struct form *fm, struct buf *b)
-{
-	const struct ffield	*fd;
-	char			 num[24];
-	int64_t			 id;
-	size_t			 i, j;
-
-	buf_reset(b);
-	for (i = 0; i < fm->fieldsz; i++) {
-		if (!form_shown(fm, i))
-			continue;
-		fd = &fm->fields[i];
-		if (fd->kind == FK_FILE) {
-			if ((id = form_upload_id(fm, fd->key)) > 0) {
-				snprintf(num, sizeof(num), "%lld",
-				    (long long)id);
-				put_pair(b, keys[fd->key].name, num);
-			}
-			continue;
-		}
-		for (j = 0; j < fm->v[i].valsz; j++)
-			put_pair(b, keys[fd->key].name, fm->v[i].vals[j]);
-	}
 }
 
 /* ---- the org row ---- */
@@ -791,13 +715,13 @@ org_payload(struct ctx *ctx, int64_t id, struct buf *b, enum okind *kind)
 		kerr("org %lld: unknown kind", (long long)id);
 		goto out;
 	}
-	put_pair(b, keys[KEY_SN_TYPE].name, okind_names[*kind]);
+	form_pair(b, keys[KEY_SN_TYPE].name, okind_names[*kind]);
 	for (i = 0; i < KENMIN_NELEM(ocols); i++)
 		if (sqlite3_column_type(st, ocols[i].col) != SQLITE_NULL)
-			put_pair(b, keys[ocols[i].key].name,
+			form_pair(b, keys[ocols[i].key].name,
 			    db_col_text(st, ocols[i].col));
 	if (sqlite3_column_int(st, COL_MINOR))
-		put_pair(b, keys[KEY_R_REPAGREE].name, "1");
+		form_pair(b, keys[KEY_R_REPAGREE].name, "1");
 	reqs = sqlite3_column_int(st, COL_REQS);
 	for (i = 0; i < KENMIN_NELEM(scols); i++) {
 		if (!flow_col_open(ctx, st, scols[i].col, "org",
@@ -809,9 +733,9 @@ org_payload(struct ctx *ctx, int64_t id, struct buf *b, enum okind *kind)
 		}
 		if (pt.len == 0)
 			continue;
-		put_pair(b, keys[scols[i].key].name, buf_str(&pt));
+		form_pair(b, keys[scols[i].key].name, buf_str(&pt));
 		if (scols[i].key == KEY_SN_REG_EMAIL)
-			put_pair(b, keys[KEY_SN_REG_EMAIL2].name,
+			form_pair(b, keys[KEY_SN_REG_EMAIL2].name,
 			    buf_str(&pt));
 	}
 	sqlite3_reset(st);
@@ -820,7 +744,7 @@ org_payload(struct ctx *ctx, int64_t id, struct buf *b, enum okind *kind)
 		if ((st = db_prep(ctx->db, sql[STMT_REQ_IDS])) == NULL)
 			goto out;
 		while ((r = db_row(ctx->db, st)) > 0)
-			put_pair(b, keys[KEY_R_REQS].name, db_col_text(st, 0));
+			form_pair(b, keys[KEY_R_REQS].name, db_col_text(st, 0));
 		if (r < 0)
 			goto out;
 	}
@@ -829,7 +753,7 @@ org_payload(struct ctx *ctx, int64_t id, struct buf *b, enum okind *kind)
 			goto out;
 		db_bind_int(st, 1, id);
 		while ((r = db_row(ctx->db, st)) > 0)
-			put_pair(b, keys[lcols[i].key].name,
+			form_pair(b, keys[lcols[i].key].name,
 			    db_col_text(st, 0));
 		if (r < 0)
 			goto out;
@@ -841,8 +765,8 @@ org_payload(struct ctx *ctx, int64_t id, struct buf *b, enum okind *kind)
 		i = (size_t)sqlite3_column_int(st, 0);
 		if (i < 1 || i > 3)
 			continue;
-		put_pair(b, keys[url_keys[i - 1]].name, db_col_text(st, 1));
-		put_pair(b, keys[urldesc_keys[i - 1]].name,
+		form_pair(b, keys[url_keys[i - 1]].name, db_col_text(st, 1));
+		form_pair(b, keys[urldesc_keys[i - 1]].name,
 		    db_col_text(st, 2));
 	}
 	if (r < 0)
@@ -1232,20 +1156,20 @@ handover_to_aikasa(struct ctx *ctx, const struct form *fm, enum okind kind,
 	int		 rc;
 
 	buf_init(&p, PAYLOAD_MAX);
-	put_pair(&p, keys[KEY_R_TYPE].name, kind == OKIND_COMPANY ?
+	form_pair(&p, keys[KEY_R_TYPE].name, kind == OKIND_COMPANY ?
 	    "company" : "group");
-	put_pair(&p, keys[KEY_R_GCLASS].name, form_val(fm, KEY_R_GCLASS));
-	put_pair(&p, keys[KEY_R_CCAT].name, form_val(fm, KEY_R_CCAT));
-	put_pair(&p, keys[KEY_R_ORG].name, form_val(fm, KEY_R_ORG));
-	put_pair(&p, keys[KEY_R_ORGKANA].name, form_val(fm, KEY_R_ORGKANA));
-	put_pair(&p, keys[KEY_R_REP].name, form_val(fm, KEY_R_REP));
-	put_pair(&p, keys[KEY_R_TITLE].name, form_val(fm, KEY_R_TITLE));
-	put_pair(&p, keys[KEY_R_PREF].name, form_val(fm, KEY_R_PREF));
-	put_pair(&p, keys[KEY_R_MUNI].name, form_val(fm, KEY_R_MUNI));
+	form_pair(&p, keys[KEY_R_GCLASS].name, form_val(fm, KEY_R_GCLASS));
+	form_pair(&p, keys[KEY_R_CCAT].name, form_val(fm, KEY_R_CCAT));
+	form_pair(&p, keys[KEY_R_ORG].name, form_val(fm, KEY_R_ORG));
+	form_pair(&p, keys[KEY_R_ORGKANA].name, form_val(fm, KEY_R_ORGKANA));
+	form_pair(&p, keys[KEY_R_REP].name, form_val(fm, KEY_R_REP));
+	form_pair(&p, keys[KEY_R_TITLE].name, form_val(fm, KEY_R_TITLE));
+	form_pair(&p, keys[KEY_R_PREF].name, form_val(fm, KEY_R_PREF));
+	form_pair(&p, keys[KEY_R_MUNI].name, form_val(fm, KEY_R_MUNI));
 	tel = form_val(fm, KEY_R_TEL);
-	put_pair(&p, keys[KEY_R_TEL].name, *tel != '\0' ? tel :
+	form_pair(&p, keys[KEY_R_TEL].name, *tel != '\0' ? tel :
 	    form_val(fm, KEY_SN_REG_TEL));
-	put_pair(&p, keys[KEY_R_EMAIL].name, form_val(fm, KEY_SN_REG_EMAIL));
+	form_pair(&p, keys[KEY_R_EMAIL].name, form_val(fm, KEY_SN_REG_EMAIL));
 	rc = buf_ok(&p) && flow_token_new(ctx, "handover", "org", id,
 	    HANDOVER_TTL, buf_str(&p), tok);
 	sodium_memzero(p.p, p.len);
@@ -1938,6 +1862,7 @@ snreg_edit_form(struct ctx *ctx)
 		    "います。", "/supernet/edit", "修正依頼の検索へ");
 		goto out;
 	}
+	buf_reset(&p);
 	form_payload(&fm, &p);
 	if (name.len == 0) {
 		buf_puts(&name, form_val(&fm, KEY_R_ORG));
@@ -2066,7 +1991,7 @@ snreg_fallback(struct ctx *ctx)
 		    form_val(&fm, KEY_SN_REG_TITLE),
 		    form_val(&fm, KEY_SN_REG_TEL),
 		    form_val(&fm, KEY_SN_REG_EMAIL));
-		put_pair(&p, keys[KEY_SN_REQUEST].name, buf_str(&who));
+		form_pair(&p, keys[KEY_SN_REQUEST].name, buf_str(&who));
 		buf_reset(&who);
 		form_payload(&fm, &who);
 		if (!buf_ok(&p) || !buf_ok(&who) ||
@@ -2329,18 +2254,18 @@ snreg_handover_new(struct ctx *ctx, int64_t member_id, const struct form *ak,
 		kind = "npo";
 	else
 		kind = "group";
-	put_pair(&p, keys[KEY_SN_TYPE].name, kind);
-	put_pair(&p, keys[KEY_R_GCLASS].name, form_val(ak, KEY_R_GCLASS));
-	put_pair(&p, keys[KEY_R_CCAT].name, form_val(ak, KEY_R_CCAT));
-	put_pair(&p, keys[KEY_R_ORG].name, form_val(ak, KEY_R_ORG));
-	put_pair(&p, keys[KEY_R_ORGKANA].name, form_val(ak, KEY_R_ORGKANA));
-	put_pair(&p, keys[KEY_R_REP].name, form_val(ak, KEY_R_REP));
-	put_pair(&p, keys[KEY_R_TITLE].name, form_val(ak, KEY_R_TITLE));
-	put_pair(&p, keys[KEY_R_PREF].name, form_val(ak, KEY_R_PREF));
-	put_pair(&p, keys[KEY_R_MUNI].name, form_val(ak, KEY_R_MUNI));
-	put_pair(&p, keys[KEY_R_TEL].name, form_val(ak, KEY_R_TEL));
-	put_pair(&p, keys[KEY_SN_REG_TEL].name, form_val(ak, KEY_R_TEL));
-	put_pair(&p, keys[KEY_SN_REG_EMAIL].name, form_val(ak, KEY_R_EMAIL));
+	form_pair(&p, keys[KEY_SN_TYPE].name, kind);
+	form_pair(&p, keys[KEY_R_GCLASS].name, form_val(ak, KEY_R_GCLASS));
+	form_pair(&p, keys[KEY_R_CCAT].name, form_val(ak, KEY_R_CCAT));
+	form_pair(&p, keys[KEY_R_ORG].name, form_val(ak, KEY_R_ORG));
+	form_pair(&p, keys[KEY_R_ORGKANA].name, form_val(ak, KEY_R_ORGKANA));
+	form_pair(&p, keys[KEY_R_REP].name, form_val(ak, KEY_R_REP));
+	form_pair(&p, keys[KEY_R_TITLE].name, form_val(ak, KEY_R_TITLE));
+	form_pair(&p, keys[KEY_R_PREF].name, form_val(ak, KEY_R_PREF));
+	form_pair(&p, keys[KEY_R_MUNI].name, form_val(ak, KEY_R_MUNI));
+	form_pair(&p, keys[KEY_R_TEL].name, form_val(ak, KEY_R_TEL));
+	form_pair(&p, keys[KEY_SN_REG_TEL].name, form_val(ak, KEY_R_TEL));
+	form_pair(&p, keys[KEY_SN_REG_EMAIL].name, form_val(ak, KEY_R_EMAIL));
 	rc = buf_ok(&p) && flow_token_new(ctx, "handover", "member",
 	    member_id, HANDOVER_TTL, buf_str(&p), out);
 	sodium_memzero(p.p, p.len);
