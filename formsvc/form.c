@@ -857,6 +857,29 @@ form_upload_id(const struct form *fm, enum key k)
 }
 
 /*
+ * The values of a checkbox group that came as one hidden field, joined
+ * with "," by form_hidden_vars() (option values never hold a comma; a
+ * tampered one fails the option check like any other).
+ */
+static void
+add_joined(struct fvalue *fv, const char *s)
+{
+	const char	*e;
+	char		*one;
+
+	for (; *s != '\0'; s = *e == ',' ? e + 1 : e) {
+		e = strchr(s, ',');
+		if (e == NULL)
+			e = s + strlen(s);
+		if (e == s)
+			continue;
+		one = xstrndup(s, (size_t)(e - s));
+		add_val(fv, one);
+		free(one);
+	}
+}
+
+/*
  * Read every shown field from the POST body.  A field the key table's
  * validator refused is read too (form_validate() says why in Japanese).
  * One value per field but checkbox groups; text is trimmed, passwords
@@ -888,6 +911,11 @@ form_read(struct form *fm)
 			for (; f != NULL; f = f->next) {
 				if (fd->kind != FK_CHECKS && fv->valsz > 0)
 					break;
+				if (fd->kind == FK_CHECKS &&
+				    strchr(f->val, ',') != NULL) {
+					add_joined(fv, f->val);
+					continue;
+				}
 				add_val(fv, f->val);
 				if (fd->kind != FK_PASSWORD)
 					text_trim(fv->vals[fv->valsz - 1]);
@@ -1517,18 +1545,32 @@ void
 form_hidden_vars(struct form *fm, struct tarena *ta, struct tval *v)
 {
 	struct tval	*list, *o;
+	struct buf	 b;
 	size_t		 i, j;
 
 	list = tv_list(ta);
+	buf_init(&b, 64 * 1024);
 	for (i = 0; i < fm->fieldsz; i++) {
 		if (!form_shown(fm, i) || fm->fields[i].kind == FK_PASSWORD)
 			continue;
+		/* A checkbox group is one field, its values joined. */
+		if (fm->fields[i].kind == FK_CHECKS) {
+			buf_reset(&b);
+			for (j = 0; j < fm->v[i].valsz; j++)
+				buf_printf(&b, "%s%s", j > 0 ? "," : "",
+				    fm->v[i].vals[j]);
+			o = tv_push_obj(list);
+			tv_set_str(o, "name", kname(fm->fields[i].key));
+			tv_set_str(o, "value", buf_str(&b));
+			continue;
+		}
 		for (j = 0; j < fm->v[i].valsz; j++) {
 			o = tv_push_obj(list);
 			tv_set_str(o, "name", kname(fm->fields[i].key));
 			tv_set_str(o, "value", fm->v[i].vals[j]);
 		}
 	}
+	buf_free(&b);
 	tv_set(v, "hidden", list);
 }
 

@@ -171,6 +171,8 @@ for v in "$ORG" '任意団体' '山口市、周南市' 'まちづくりの推進
 	check "confirm shows $v" grep -qF "<td>$v</td>" "$T/body"
 done
 check "confirm carries an idempotency key" test "$(hidden idem | wc -c)" = 65
+check "a checkbox group is one hidden field (html-validate form-dup-name)" \
+    test "$(grep -c 'type="hidden" name="reqs"' "$T/body")/$(hidden reqs)" = '1/1,2,3,4,5'
 HB=$(hiddenbody)
 cgi POST /supernet/register "$A" "$HB&step=edit"
 check "修正する keeps values" has "value=\"$ORG\""
