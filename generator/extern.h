@@ -147,9 +147,10 @@ void		 site_free(struct site *);
 
 /* history.c: the git history of site_dir (git dir outside it). */
 struct git_repository;
+struct git_index;
 struct git_oid;
 int	 histpack_tree(struct git_repository *, const char *site_dir,
-	    struct git_oid *tree);		/* histpack.c */
+	    struct git_index *, struct git_oid *tree);	/* histpack.c */
 int	 history_commit(struct gen *, const struct site *, const char *msg,
 	    int *committed);
 int	 cmd_history(struct gen *, int argc, char *argv[]);

@@ -216,15 +216,8 @@ history_commit(struct gen *g, const struct site *s, const char *msg,
 	/* The first commit: one pack, not a loose object per page. */
 	if (whole && git_index_entrycount(idx) == 0 &&
 	    git_repository_head_unborn(repo) == 1) {
-		if ((r = histpack_tree(repo, g->cfg->site_dir, &tree_id)) < 0)
+		if (histpack_tree(repo, g->cfg->site_dir, idx, &tree_id) < 0)
 			goto out;
-		if (r > 0 && (git_tree_lookup(&tree, repo, &tree_id) < 0 ||
-		    git_index_read_tree(idx, tree) < 0)) {
-			git_fail("first commit");
-			goto out;
-		}
-		git_tree_free(tree);
-		tree = NULL;
 	} else if (whole) {
 		if (git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT,
 		    NULL, NULL) < 0 ||

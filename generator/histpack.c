@@ -166,6 +166,9 @@ struct hp {
 	struct hpobj	*objs;
 	size_t		 nobj;
 	size_t		 maxobj;
+	git_index_entry	*ents;		/* every file, in index order */
+	size_t		 nent;
+	size_t		 maxent;
 	git_oid		*seen;		/* open addressing, 0 = free */
 	size_t		 seenmax;	/* a power of two */
 	size_t		 nseen;
@@ -236,9 +239,43 @@ obj_add(struct hp *h, const git_oid *oid, git_object_t type, char *path,
 	h->objs[h->nobj++].size = size;
 }
 
-/* Read the file rel (under the root) into b (replaced).  1 ok. */
+/*
+ * Remember file rel for the index, with the stat data a later run
+ * compares to skip it.  The walk meets paths in git's tree order,
+ * which is the index's order, so adding them later only appends.
+ */
+static void
+ent_add(struct hp *h, const char *rel, const git_oid *oid,
+    const struct stat *st)
+{
+	git_index_entry	*e;
+
+	if (h->nent == h->maxent) {
+		h->maxent = h->maxent == 0 ? 4096 : 2 * h->maxent;
+		h->ents = xrealloc(h->ents, h->maxent * sizeof(*h->ents));
+	}
+	e = &h->ents[h->nent++];
+	memset(e, 0, sizeof(*e));
+	e->ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+	e->ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+	e->mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+	e->mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+	e->dev = (uint32_t)st->st_dev;
+	e->ino = (uint32_t)st->st_ino;
+	e->mode = GIT_FILEMODE_BLOB;
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->file_size = (uint32_t)st->st_size;
+	e->id = *oid;
+	e->path = xstrdup(rel);
+}
+
+/*
+ * Read the file rel (under the root) into b (replaced), and its stat
+ * data into st unless NULL.  1 ok.
+ */
 static int
-read_rel(struct hp *h, const char *rel, struct buf *b)
+read_rel(struct hp *h, const char *rel, struct buf *b, struct stat *st)
 {
 	unsigned char	 tmp[65536];
 	ssize_t		 n;
@@ -248,6 +285,11 @@ read_rel(struct hp *h, const char *rel, struct buf *b)
 	if ((fd = openat(h->rootfd, rel, O_RDONLY | O_CLOEXEC |
 	    O_NOFOLLOW)) < 0) {
 		kerr("history: %s: %s", rel, strerror(errno));
+		return 0;
+	}
+	if (st != NULL && fstat(fd, st) < 0) {
+		kerr("history: %s: %s", rel, strerror(errno));
+		close(fd);
 		return 0;
 	}
 	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
@@ -341,6 +383,7 @@ walk(struct hp *h, const char *rel, int depth, git_oid *oid)
 {
 	struct hpent	*v;
 	struct buf	 tree, file, sub;
+	struct stat	 st;
 	git_oid		 eoid;
 	size_t		 n, i;
 	int		 r, rc = -1;
@@ -370,10 +413,11 @@ walk(struct hp *h, const char *rel, int depth, git_oid *oid)
 				continue;
 			buf_printf(&tree, "40000 %s", v[i].name);
 		} else {
-			if (!read_rel(h, buf_str(&sub), &file) ||
+			if (!read_rel(h, buf_str(&sub), &file, &st) ||
 			    git_odb_hash(&eoid, file.p, file.len,
 			    GIT_OBJECT_BLOB) < 0)
 				goto out;
+			ent_add(h, buf_str(&sub), &eoid, &st);
 			if (seen_add(h, &eoid) &&
 			    !git_odb_exists(h->odb, &eoid))
 				obj_add(h, &eoid, GIT_OBJECT_BLOB,
@@ -625,7 +669,7 @@ write_pack(struct hp *h, const char *dir)
 		h->objs[i].off = h->off;
 		h->crc = (uint32_t)crc32(0L, Z_NULL, 0);
 		if (h->objs[i].type == GIT_OBJECT_BLOB) {
-			if (!read_rel(h, h->objs[i].path, &file) ||
+			if (!read_rel(h, h->objs[i].path, &file, NULL) ||
 			    !put_obj(h, GIT_OBJECT_BLOB,
 			    (const unsigned char *)file.p, file.len))
 				goto out;
@@ -690,11 +734,14 @@ out:
 
 /*
  * Write every object of the tree of site_dir that repo lacks as one
- * pack, and the root tree's id to *tree.  1 ok, 0 if site_dir holds no
- * file (no tree), -1 error (printed).
+ * pack, the root tree's id to *tree, and every file with its stat data
+ * to idx (so the next run that stages the whole directory skips the
+ * files that did not change).  1 ok, 0 if site_dir holds no file (no
+ * tree), -1 error (printed).
  */
 int
-histpack_tree(git_repository *repo, const char *site_dir, git_oid *tree)
+histpack_tree(git_repository *repo, const char *site_dir, git_index *idx,
+    git_oid *tree)
 {
 	struct hp	 h;
 	char		 dir[PATH_MAX];
@@ -728,8 +775,17 @@ histpack_tree(git_repository *repo, const char *site_dir, git_oid *tree)
 		kerr("history: object database: cannot refresh");
 		goto out;
 	}
+	for (i = 0; i < h.nent; i++)
+		if (git_index_add(idx, &h.ents[i]) < 0) {
+			kerr("history: index: %s", git_error_last() != NULL ?
+			    git_error_last()->message : "cannot add");
+			goto out;
+		}
 	rc = 1;
 out:
+	for (i = 0; i < h.nent; i++)
+		free((char *)h.ents[i].path);
+	free(h.ents);
 	for (i = 0; i < h.nobj; i++) {
 		free(h.objs[i].path);
 		free(h.objs[i].data);
