@@ -112,6 +112,26 @@ else
 	nok "publish a month later"
 fi
 
+# Races: three publishes at once (approvals in quick succession start
+# one each).  The publish lock serialises them: all succeed, the queue
+# ends empty, and the site equals one full build at that date.
+T3=2027-01-15
+sqlite3 "$W/incr.db" "INSERT INTO publish_queue (kind, item_id, reason, enqueued_at)
+    SELECT 'org', id, 'race', 0 FROM org WHERE state = 'public' ORDER BY id LIMIT 3"
+pids=""
+for i in 1 2 3; do
+	G --today $T3 publish >/dev/null 2>"$W/race$i.err" & pids="$pids $!"
+done
+race_ok=1
+for p in $pids; do wait "$p" || race_ok=0; done
+if [ $race_ok -eq 1 ] && [ "$(sqlite3 "$W/incr.db" 'SELECT count(*) FROM publish_queue')" = 0 ] &&
+    full fullC $T3; then
+	same "three concurrent publishes == one full build" "$W/incr-site" "$W/fullC-site"
+else
+	nok "three concurrent publishes == one full build"
+	cat "$W"/race*.err | head -5 | sed 's/^/#   /'
+fi
+
 # History: one commit per run that changed files, newest first.
 hist=$(G history -n 200 2>&1)
 n=$(printf '%s\n' "$hist" | grep -c -E '^[0-9a-f]{7,40}	')
