@@ -496,7 +496,7 @@ async function flowA(flow, browser, staff, type) {
 		await shows(page, "name=\"zip\"", "the 詳細登録 form");
 	});
 	const detail = type === "individual" ? {
-		zip: "753-0072", address: "山口市滝町1-1 " + RUN,
+		zip: "753-0072", address: "滝町1-1 " + RUN,
 		occupation: "会社員", qualification: "普通救命講習",
 		areas: FIRST, fields: FIRST, weekdays: FIRST,
 		time_band: FIRST,
