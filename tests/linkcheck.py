@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """linkcheck.py: check that every internal link of a generated site resolves.
 
-Usage: linkcheck.py [--base URL] [--ignore PREFIX]... SITE_DIR
+Usage: linkcheck.py [--base URL] [--ignore PREFIX]... [--cgi PREFIX PAGES] SITE_DIR
 
 Every href, src, action, poster and srcset URL of every .html file under
 SITE_DIR is checked.  Internal links are root-relative ("/events/1.html"),
@@ -13,6 +13,8 @@ decoded.  External links (another scheme or host), mailto:, tel:,
 javascript: (reported separately: never allowed), and links under
 /cgi-bin/ or an --ignore prefix are not checked.  Every broken link is
 printed as "PAGE: URL" and the exit status is 1; 0 when all resolve.
+With --cgi PREFIX PAGES, a link under PREFIX (formsvc's URL) must name
+one of the pages listed in the file PAGES (`formsvc.cgi --list-pages`).
 Standard library only.
 """
 
@@ -48,6 +50,16 @@ def page_urls(text):
             else:
                 urls.append(value)
     return urls
+
+
+def cgi_page(url, base, prefix):
+    """The formsvc page a URL names (query dropped), or None."""
+    if base and url.lower().startswith(base.lower()):
+        url = url[len(base):] or "/"
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+    if not path.startswith(prefix + "/") and path != prefix:
+        return None
+    return path[len(prefix):] or "/"
 
 
 def target(site, page_rel, url, base, ignores):
@@ -93,6 +105,7 @@ def exists(site, norm):
 def main(argv):
     base = ""
     ignores = ["/cgi-bin/"]
+    cgi, cgi_pages = None, set()
     args = argv[1:]
     while args and args[0].startswith("--"):
         if args[0] == "--base" and len(args) > 1:
@@ -101,6 +114,11 @@ def main(argv):
         elif args[0] == "--ignore" and len(args) > 1:
             ignores.append(args[1])
             args = args[2:]
+        elif args[0] == "--cgi" and len(args) > 2:
+            cgi = args[1].rstrip("/")
+            with open(args[2], encoding="utf-8") as f:
+                cgi_pages = set(line.strip() for line in f if line.strip())
+            args = args[3:]
         else:
             break
     if len(args) != 1:
@@ -120,6 +138,14 @@ def main(argv):
             with open(full, encoding="utf-8", errors="replace") as f:
                 urls = page_urls(f.read())
             for url in urls:
+                if cgi is not None:
+                    pg = cgi_page(url, base, cgi)
+                    if pg is not None:
+                        links += 1
+                        if pg not in cgi_pages:
+                            print("%s: %s (no such formsvc page)" % (rel, url))
+                            broken += 1
+                        continue
                 t = target(site, rel, url, base, ignores)
                 if t is None:
                     continue

@@ -47,8 +47,39 @@ else
 	printf '%s\n' "$out" | sed 's/^/#   /'
 fi
 
-# The generated site (built with base_url https://kenmin.example.jp).
-out=$($PY "$LC" --base https://kenmin.example.jp "$KENMIN_FIXTURE/site" 2>"$W/lc.err")
+# Links to formsvc must name one of its pages.
+printf '/login\n/mypage\n' >"$W/pages.txt"
+cat >"$F/a/b/bad.html" <<'HTML'
+<a href="/cgi-bin/formsvc.cgi/mypage?x=1">ok</a> <a href="/cgi-bin/formsvc.cgi/aikasa/mypage">gone</a>
+HTML
+out=$($PY "$LC" --base https://kenmin.example.jp --cgi /cgi-bin/formsvc.cgi "$W/pages.txt" "$F" 2>/dev/null)
+if [ $? -eq 1 ] && [ "$out" = "a/b/bad.html: /cgi-bin/formsvc.cgi/aikasa/mypage (no such formsvc page)" ]; then
+	ok "linkcheck reports a link to a formsvc page that does not exist"
+else
+	nok "linkcheck reports a link to a formsvc page that does not exist"
+	printf '%s\n' "$out" | sed 's/^/#   /'
+fi
+
+# The generated site (built with base_url https://kenmin.example.jp);
+# every formsvc link must name a page of the installed program, except
+# the pages not built yet, listed here so that no new dead link can
+# appear: 参加申込・問い合わせ・参加要請 (R185), the center's contact
+# form, and the newsletter's subscribe and unsubscribe.  When one is
+# built, the check below fails until it leaves this list.
+NOT_YET="/aikasa/apply /aikasa/inquire /aikasa/request /supernet/contact /aikasa/subscribe /aikasa/unsubscribe"
+"${KENMIN_CGI:?}" --list-pages >"$W/pages.txt"
+built=""
+for p in $NOT_YET; do
+	grep -qxF "$p" "$W/pages.txt" && built="$built $p"
+done
+if [ -z "$built" ]; then
+	ok "the pages listed as not built yet are still missing"
+else
+	nok "now built, remove from NOT_YET:$built"
+fi
+printf '# formsvc pages linked but not built yet: %s\n' "$NOT_YET"
+printf '%s\n' $NOT_YET >>"$W/pages.txt"
+out=$($PY "$LC" --base https://kenmin.example.jp --cgi /cgi-bin/formsvc.cgi "$W/pages.txt" "$KENMIN_FIXTURE/site" 2>"$W/lc.err")
 st=$?
 if [ "$st" -eq 0 ]; then
 	ok "every internal link of the demo site resolves ($(cat "$W/lc.err"))"
