@@ -778,7 +778,6 @@ int	 snreg_fallback(struct ctx *);
 int	 org_review_rows(struct ctx *, int64_t id, const char *payload,
 	    struct tarena *, struct tval *rows);
 int	 org_edit_apply(struct ctx *, int64_t id, const char *payload);
-int	 snreg_payload_read(struct ctx *, struct form *, const char *payload);
 int	 snreg_handover(struct ctx *, const char *tok, int use, struct form *);
 int	 snreg_handover_new(struct ctx *, int64_t member_id,
 	    const struct form *, char out[SESS_HEX + 1]);

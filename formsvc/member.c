@@ -1260,15 +1260,6 @@ out:
 
 /* ---- the screens ---- */
 
-/* The body's valid value of key k, or NULL. */
-static const char *
-body(const struct ctx *ctx, enum key k)
-{
-	const struct kfield	*f = req_get(&ctx->req, KSRC_BODY, k);
-
-	return f != NULL ? f->val : NULL;
-}
-
 /* A page with a heading, a message and a link back to my page. */
 static int
 show_info(struct ctx *ctx, const char *heading, const char *message,
@@ -1615,8 +1606,8 @@ form_flow(struct ctx *ctx, enum mmode mode)
 		goto out;
 	}
 	/* A replayed submit shows its done page before any other rule. */
-	step = body(ctx, KEY_F_STEP);
-	idem = body(ctx, KEY_F_IDEM);
+	step = flow_body(ctx, KEY_F_STEP);
+	idem = flow_body(ctx, KEY_F_IDEM);
 	if (ctx->req.env.method == METHOD_POST && step != NULL &&
 	    strcmp(step, "submit") == 0 && idem != NULL) {
 		if ((n = form_idem_get(ctx, idem, &done)) < 0)
@@ -1912,8 +1903,8 @@ member_status(struct ctx *ctx)
 		return n == 0 ? page_error(ctx, 403) : 0;
 	if (ctx->req.env.method != METHOD_POST)
 		return show_status(ctx, &r, ACT__MAX, ACT__MAX, NULL);
-	step = body(ctx, KEY_F_STEP);
-	act = act_find(body(ctx, KEY_MB_ACTION));
+	step = flow_body(ctx, KEY_F_STEP);
+	act = act_find(flow_body(ctx, KEY_MB_ACTION));
 	if (step == NULL || act == ACT__MAX ||
 	    (strcmp(step, "ask") != 0 && strcmp(step, "do") != 0))
 		return page_error(ctx, 400);

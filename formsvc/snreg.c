@@ -665,24 +665,16 @@ sn_validate(struct form *fm)
  * 1 ok, 0 if the payload does not parse.
  */
 static int
-payload_parse(struct ctx *ctx, struct form *fm, const char *payload,
+payload_parse(struct form *fm, const char *payload,
     int64_t files[FILE_SLOTS])
 {
 	size_t	 i;
 
-	(void)ctx;
 	if (!form_from_payload(fm, payload))
 		return 0;
 	for (i = 0; files != NULL && i < FILE_SLOTS; i++)
 		files[i] = form_upload_id(fm, file_keys[i]);
 	return 1;
-}
-
-/* Read payload (urlencoded form values) into fm.  1 ok, 0 error. */
-int
-snreg_payload_read(struct ctx *ctx, struct form *fm, const char *payload)
-{
-	return payload_parse(ctx, fm, payload, NULL);
 }
 
 /* ---- the org row ---- */
@@ -1362,7 +1354,7 @@ verified(struct ctx *ctx, int64_t id)
 		goto out;
 	if (org_payload(ctx, id, &p, &fl.kind) != 1 ||
 	    !sn_init(&fm, ctx, &fl) ||
-	    !snreg_payload_read(ctx, &fm, buf_str(&p)))
+	    !form_from_payload(&fm, buf_str(&p)))
 		goto out;
 
 	buf_printf(&body, "%s 様\n\n"
@@ -1829,7 +1821,7 @@ snreg_edit_form(struct ctx *ctx)
 	if (!sn_init(&fm, ctx, &fl))
 		goto out;
 	if (ctx->req.env.method != METHOD_POST) {
-		if (!snreg_payload_read(ctx, &fm, buf_str(&p)))
+		if (!form_from_payload(&fm, buf_str(&p)))
 			goto out;
 		rc = show_form(ctx, &fm, &fl, 0, NULL);
 		goto out;
@@ -2093,10 +2085,10 @@ org_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	buf_init(&b, 64 * 1024);
 	if (org_payload(ctx, id, &p, &fl.kind) != 1 ||
 	    !sn_init(&cur, ctx, &fl) ||
-	    !snreg_payload_read(ctx, &cur, buf_str(&p)))
+	    !form_from_payload(&cur, buf_str(&p)))
 		goto out;
 	if (payload != NULL && (!sn_init(&req, ctx, &fl) ||
-	    !payload_parse(ctx, &req, payload, files)))
+	    !payload_parse(&req, payload, files)))
 		goto out;
 	for (i = 0; i < cur.fieldsz; i++) {
 		if (!form_shown(&cur, i))
@@ -2124,7 +2116,7 @@ org_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	}
 	/* The fallback's request (fb_form's first field) is not in sn_form. */
 	if (payload != NULL && (!form_init(&fb, ctx, fb_form, 1, &fl) ||
-	    !snreg_payload_read(ctx, &fb, payload)))
+	    !form_from_payload(&fb, payload)))
 		goto out;
 	if (payload != NULL && *form_val(&fb, KEY_SN_REQUEST) != '\0') {
 		o = tv_push_obj(rows);
@@ -2166,7 +2158,7 @@ org_edit_apply(struct ctx *ctx, int64_t id, const char *payload)
 	buf_init(&p, PAYLOAD_MAX);
 	if (org_payload(ctx, id, &p, &fl.kind) != 1 ||
 	    !sn_init(&fm, ctx, &fl) ||
-	    !payload_parse(ctx, &fm, payload, files))
+	    !payload_parse(&fm, payload, files))
 		goto out;
 	if (!sn_validate(&fm)) {
 		for (i = 0; i < fm.fieldsz; i++)
@@ -2223,7 +2215,7 @@ snreg_handover(struct ctx *ctx, const char *tok, int use, struct form *fm)
 		}
 		began = 0;
 	}
-	r = snreg_payload_read(ctx, fm, buf_str(&p)) ? 1 : -1;
+	r = form_from_payload(fm, buf_str(&p)) ? 1 : -1;
 out:
 	if (began)
 		db_rollback(ctx->db);
