@@ -48,7 +48,8 @@ FSV_SRCS = formsvc/main.c formsvc/request.c formsvc/response.c \
 	   formsvc/form.c formsvc/flow.c formsvc/register.c formsvc/spawn.c \
 	   formsvc/search.c \
 	   formsvc/member.c formsvc/posting.c formsvc/snreg.c \
-	   formsvc/event.c formsvc/review.c formsvc/account.c
+	   formsvc/event.c formsvc/review.c formsvc/account.c \
+	   formsvc/apply.c formsvc/contact.c
 TEST_SRCS = tests/unit/test_esc.c tests/unit/test_text.c \
 	   tests/unit/test_tmpl.c tests/unit/test_config.c \
 	   tests/unit/test_buf.c tests/unit/test_crypto.c tests/unit/test_db.c \

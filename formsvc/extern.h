@@ -266,6 +266,17 @@ enum page {
 	PAGE_AC_MEMBERS_CSV,
 	PAGE_AC_EXTEND,		/* 「延長する」 */
 	/* -- pages: account.c -- */
+	PAGE_AK_APPLY,		/* apply.c: 参加申込, 問い合わせ, 参加要請 */
+	PAGE_AK_INQUIRE,
+	PAGE_AK_REQUEST,
+	PAGE_AP_ADMIN,		/* staff: counts only */
+	/* -- pages: apply.c -- */
+	PAGE_SN_CONTACT,	/* contact.c: お問い合わせ (R048) */
+	PAGE_SN_SUBSCRIBE,	/* newsletters: double opt-in */
+	PAGE_SN_UNSUBSCRIBE,
+	PAGE_AK_SUBSCRIBE,
+	PAGE_AK_UNSUBSCRIBE,
+	/* -- pages: contact.c -- */
 #ifdef KENMIN_TEST
 	PAGE_TEST_ECHO,
 	PAGE_TEST_HEADER,
@@ -455,6 +466,15 @@ enum key {
 	KEY_AC_DONE,
 	KEY_AC_AGREE,
 	/* -- keys: account.c -- */
+	KEY_AP_POSTING,		/* apply.c: ?posting= */
+	KEY_AP_MEMBER,		/* ?member= of a 参加要請 */
+	KEY_AP_MESSAGE,		/* the message or 問い合わせ内容 */
+	/* -- keys: apply.c -- */
+	KEY_CT_CATEGORY,	/* contact.c: お問い合わせの種類 */
+	KEY_CT_MESSAGE,
+	KEY_CT_AGREE,		/* 個人情報の取り扱いに同意する */
+	KEY_CT_ONECLICK,	/* RFC 8058 "List-Unsubscribe=One-Click" */
+	/* -- keys: contact.c -- */
 #ifdef KENMIN_TEST
 	KEY_T_NAME,
 	KEY_T_NUM,
@@ -504,7 +524,8 @@ struct sess {
  */
 #define PAGE_PUBLIC	0x01
 #define PAGE_TOKEN	0x02
-#define PAGE_NOCSRF	0x04	/* test build only: POST without a token */
+#define PAGE_NOCSRF	0x04	/* no CSRF check in dispatch: test pages, and
+				   one-click unsubscribe (handler checks) */
 
 struct pageinfo {
 	const char	*path;
@@ -742,6 +763,8 @@ int	 flow_audit(struct ctx *, const char *action, const char *target_kind,
 	    int64_t target_id, const char *detail);
 int	 flow_mail(struct ctx *, const char *tmpl, const char *to,
 	    const char *subject, const char *body);
+int	 flow_rate(struct ctx *, const char *bucket, long long window,
+	    long long max);
 int	 flow_mail_center(struct ctx *, const char *site, const char *tmpl,
 	    const char *subject, const char *body);
 int	 flow_publish(struct ctx *, const char *kind, int64_t id,
@@ -821,6 +844,20 @@ int	 acct_hold(struct ctx *);
 int	 acct_restore(struct ctx *);
 int	 acct_login_next(struct ctx *, const char *next);
 /* -- functions: account.c -- */
+/* apply.c: 参加申込・問い合わせ (R183-R189), 参加要請 (R190-R191) */
+int	 apply_apply(struct ctx *);
+int	 apply_inquire(struct ctx *);
+int	 apply_request(struct ctx *);
+int	 apply_admin(struct ctx *);
+#ifdef KENMIN_TEST
+int	 apply_test_token(int argc, char *argv[]);
+#endif
+/* -- functions: apply.c -- */
+/* contact.c: お問い合わせ, newsletter subscribe and unsubscribe */
+int	 contact_form_page(struct ctx *);
+int	 contact_subscribe(struct ctx *);
+int	 contact_unsubscribe(struct ctx *);
+/* -- functions: contact.c -- */
 
 /* spawn.c */
 int	 spawn_gen(const struct config *, const char *command);

@@ -29,6 +29,7 @@ enum stmt {
 	STMT_TOK_USE,
 	STMT_PAGE,
 	STMT_PUBQ,
+	STMT_RATE,
 	STMT__MAX
 };
 
@@ -49,6 +50,12 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_PUBQ */
 	"INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) "
 	"VALUES (?1, ?2, ?3, ?4)",
+	/* STMT_RATE: count one use in its window, a new window when over */
+	"INSERT INTO rate_limit (bucket, window_start, count) "
+	"VALUES (?1, ?2, 1) ON CONFLICT (bucket) DO UPDATE SET "
+	"count = CASE WHEN ?2 - window_start >= ?3 THEN 1 ELSE count + 1 END, "
+	"window_start = CASE WHEN ?2 - window_start >= ?3 THEN ?2 "
+	"ELSE window_start END RETURNING count",
 };
 
 /*
@@ -253,6 +260,31 @@ flow_token_use(struct ctx *ctx, const char *purpose, const char *tok)
 	if (!db_run(ctx->db, st))
 		return -1;
 	return db_changes(ctx->db) == 1;
+}
+
+/*
+ * Count one use of bucket (a name such as "contact:ADDRESS") in a
+ * window of window seconds: 1 if it is within max uses, 0 if over, -1
+ * on error.  In the caller's transaction if it has one, so a refused
+ * action that rolls back does not count.
+ */
+int
+flow_rate(struct ctx *ctx, const char *bucket, long long window,
+    long long max)
+{
+	sqlite3_stmt	*st;
+	long long	 n;
+
+	if ((st = db_prep(ctx->db, sql[STMT_RATE])) == NULL)
+		return -1;
+	db_bind_text(st, 1, bucket);
+	db_bind_int(st, 2, ctx->now);
+	db_bind_int(st, 3, window);
+	if (db_row(ctx->db, st) != 1)
+		return -1;
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n <= max;
 }
 
 /*

@@ -237,6 +237,11 @@ main(int argc, char *argv[])
 	if (argc == 2 && strcmp(argv[1], "--list-pages") == 0 &&
 	    getenv("GATEWAY_INTERFACE") == NULL)
 		return list_pages();
+#ifdef KENMIN_TEST
+	if (argc >= 2 && strcmp(argv[1], "--test-token") == 0 &&
+	    getenv("GATEWAY_INTERFACE") == NULL)
+		return apply_test_token(argc, argv);
+#endif
 	signal(SIGPIPE, SIG_IGN);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&cfg, 0, sizeof(cfg));

@@ -215,6 +215,15 @@ const struct kkey keys[KEY__MAX] = {
 	[KEY_AC_DONE] = { "done", kvalid_string, 1, 16 },
 	[KEY_AC_AGREE] = { "agree", kvalid_string, 0, 1000 },
 	/* -- keys: account.c -- */
+	[KEY_AP_POSTING] = { "posting", kvalid_int, 1, INT32_MAX },
+	[KEY_AP_MEMBER] = { "member", kvalid_int, 1, INT32_MAX },
+	[KEY_AP_MESSAGE] = { "message", kvalid_text, 0, 10000 },
+	/* -- keys: apply.c -- */
+	[KEY_CT_CATEGORY] = { "category", kvalid_string, 0, 1000 },
+	[KEY_CT_MESSAGE] = { "message", kvalid_text, 0, 10000 },
+	[KEY_CT_AGREE] = { "privacy_agree", kvalid_string, 0, 1000 },
+	[KEY_CT_ONECLICK] = { "List-Unsubscribe", kvalid_string, 0, 64 },
+	/* -- keys: contact.c -- */
 #ifdef KENMIN_TEST
 	[KEY_T_NAME] = { "name", kvalid_string, 1, 40 },
 	[KEY_T_NUM] = { "num", kvalid_int, 1, 100 },
@@ -319,6 +328,17 @@ static const enum key keys_ac_member[] = { KEY_AC_ID, KEY_AC_DONE,
 static const enum key keys_ac_act[] = { KEY_AC_ID, KEY_AC_ACTION,
     KEY_AC_REASON, KEY__MAX };
 /* -- key lists: account.c -- */
+static const enum key keys_apply[] = { KEY_F_STEP, KEY_F_IDEM, KEY_TOKEN,
+    KEY_AP_POSTING, KEY_AP_MESSAGE, KEY__MAX };
+static const enum key keys_request[] = { KEY_F_STEP, KEY_F_IDEM,
+    KEY_AP_MEMBER, KEY_AP_MESSAGE, KEY__MAX };
+/* -- key lists: apply.c -- */
+static const enum key keys_contact[] = { KEY_F_STEP, KEY_F_IDEM,
+    KEY_R_NAME, KEY_R_EMAIL, KEY_R_EMAIL2, KEY_R_TEL, KEY_CT_CATEGORY,
+    KEY_CT_MESSAGE, KEY_CT_AGREE, KEY__MAX };
+static const enum key keys_newsletter[] = { KEY_F_STEP, KEY_TOKEN,
+    KEY_R_EMAIL, KEY_CT_ONECLICK, KEY__MAX };
+/* -- key lists: contact.c -- */
 #ifdef KENMIN_TEST
 static const enum key keys_echo[] = { KEY_SID, KEY_T_NAME, KEY_T_NUM,
     KEY_T_MAIL, KEY_T_DATE, KEY_T_FLAG, KEY_T_TEXT, KEY_T_FILE, KEY_T_PROBE,
@@ -467,6 +487,37 @@ const struct pageinfo pages[PAGE__MAX] = {
 	/* PAGE_AC_EXTEND: the idle timer restarts */
 	{ "/session/extend", M_POST, acct_extend, ROLE_ANY, 0, keys_none },
 	/* -- pages: account.c (same order as enum page) -- */
+	/* PAGE_AK_APPLY: 参加する, by login or a mailed one-click ?t= (A-17) */
+	{ "/aikasa/apply", M_GET | M_HEAD | M_POST, apply_apply, ROLE_ANY,
+	    PAGE_TOKEN, keys_apply },
+	/* PAGE_AK_INQUIRE: 問い合わせる, the same two ways */
+	{ "/aikasa/inquire", M_GET | M_HEAD | M_POST, apply_inquire, ROLE_ANY,
+	    PAGE_TOKEN, keys_apply },
+	/* PAGE_AK_REQUEST: a group asks a volunteer member */
+	{ "/aikasa/request", M_GET | M_HEAD | M_POST, apply_request, ROLE_ANY,
+	    0, keys_request },
+	/* PAGE_AP_ADMIN: counts of applications, never their content */
+	{ "/admin/applications", M_GET | M_HEAD, apply_admin, ROLE_STAFF, 0,
+	    keys_none },
+	/* -- pages: apply.c (same order as enum page) -- */
+	/* PAGE_SN_CONTACT: the center's お問い合わせ; form, confirm, done */
+	{ "/supernet/contact", M_GET | M_HEAD | M_POST, contact_form_page,
+	    ROLE_ANY, 0, keys_contact },
+	/* PAGE_SN_SUBSCRIBE: address form; ?t= the mailed link */
+	{ "/supernet/subscribe", M_GET | M_HEAD | M_POST, contact_subscribe,
+	    ROLE_ANY, PAGE_TOKEN, keys_newsletter },
+	/* PAGE_SN_UNSUBSCRIBE: also RFC 8058 one-click (CSRF in handler) */
+	{ "/supernet/unsubscribe", M_GET | M_HEAD | M_POST,
+	    contact_unsubscribe, ROLE_ANY, PAGE_TOKEN | PAGE_NOCSRF,
+	    keys_newsletter },
+	/* PAGE_AK_SUBSCRIBE */
+	{ "/aikasa/subscribe", M_GET | M_HEAD | M_POST, contact_subscribe,
+	    ROLE_ANY, PAGE_TOKEN, keys_newsletter },
+	/* PAGE_AK_UNSUBSCRIBE */
+	{ "/aikasa/unsubscribe", M_GET | M_HEAD | M_POST,
+	    contact_unsubscribe, ROLE_ANY, PAGE_TOKEN | PAGE_NOCSRF,
+	    keys_newsletter },
+	/* -- pages: contact.c (same order as enum page) -- */
 #ifdef KENMIN_TEST
 	/* PAGE_TEST_ECHO */
 	{ "/_test/echo", M_GET | M_HEAD | M_POST, test_echo, ROLE_ANY,

@@ -78,8 +78,6 @@ enum stmt {
 	STMT_VERIFY,
 	STMT_SEARCH,
 	STMT_PUBLIC_ORG,
-	STMT_RATE_GET,
-	STMT_RATE_PUT,
 	STMT_EDIT_ADD,
 	STMT_EDIT_SEAL,
 	STMT__MAX
@@ -166,12 +164,6 @@ static const char *const sql[STMT__MAX] = {
 	/* STMT_PUBLIC_ORG */
 	"SELECT name, kind, reg_email_ct FROM org WHERE id = ?1 AND "
 	"state = 'public' AND status = 'active'",
-	/* STMT_RATE_GET */
-	"SELECT window_start, count FROM rate_limit WHERE bucket = ?1",
-	/* STMT_RATE_PUT */
-	"INSERT INTO rate_limit (bucket, window_start, count) VALUES (?1, ?2, "
-	"?3) ON CONFLICT (bucket) DO UPDATE SET window_start = "
-	"excluded.window_start, count = excluded.count",
 	/* STMT_EDIT_ADD: the row first, the sealed payload bound to its id */
 	"INSERT INTO org_edit (org_id, via, state, payload_ct, created_at) "
 	"VALUES (?1, ?2, 'review', x'', ?3)",
@@ -1465,42 +1457,6 @@ out:
 /* ---- 修正依頼 (A-07) ---- */
 
 /*
- * 1 if the 「リンクを送る」 bucket of org id still has room (and count
- * it), 0 if the limit is reached, -1 on error.  In the caller's
- * transaction.
- */
-static int
-rate_ok(struct ctx *ctx, int64_t id)
-{
-	sqlite3_stmt	*st;
-	char		 bucket[64];
-	long long	 start = ctx->now, count = 0;
-	int		 r;
-
-	snprintf(bucket, sizeof(bucket), "org_edit_link:%lld", (long long)id);
-	if ((st = db_prep(ctx->db, sql[STMT_RATE_GET])) == NULL)
-		return -1;
-	db_bind_text(st, 1, bucket);
-	if ((r = db_row(ctx->db, st)) < 0)
-		return -1;
-	if (r > 0) {
-		if (ctx->now - sqlite3_column_int64(st, 0) < LINK_WINDOW) {
-			start = sqlite3_column_int64(st, 0);
-			count = sqlite3_column_int64(st, 1);
-		}
-		sqlite3_reset(st);
-	}
-	if (count >= LINK_PER_WINDOW)
-		return 0;
-	if ((st = db_prep(ctx->db, sql[STMT_RATE_PUT])) == NULL)
-		return -1;
-	db_bind_text(st, 1, bucket);
-	db_bind_int(st, 2, start);
-	db_bind_int(st, 3, count + 1);
-	return db_run(ctx->db, st) ? 1 : -1;
-}
-
-/*
  * The public org id: its name into name (replaced) and its opened
  * 登録担当者Eメール into email (if not NULL; "" if none).  1, 0 if it is
  * not public, -1 on error.
@@ -1537,7 +1493,7 @@ public_org(struct ctx *ctx, int64_t id, struct buf *name, struct buf *email,
 static int
 edit_send(struct ctx *ctx, int64_t id)
 {
-	char		 tok[SESS_HEX + 1];
+	char		 tok[SESS_HEX + 1], bucket[64];
 	struct buf	 name, email, body;
 	int		 r, rc = 0, began = 0;
 
@@ -1562,7 +1518,9 @@ edit_send(struct ctx *ctx, int64_t id)
 		    "依頼してください。", "/supernet/edit", "修正依頼の検索へ戻る");
 		goto out;
 	}
-	if ((r = rate_ok(ctx, id)) < 0)
+	/* 「リンクを送る」 of one org, LINK_PER_WINDOW times a window */
+	snprintf(bucket, sizeof(bucket), "org_edit_link:%lld", (long long)id);
+	if ((r = flow_rate(ctx, bucket, LINK_WINDOW, LINK_PER_WINDOW)) < 0)
 		goto out;
 	if (r == 0) {
 		db_rollback(ctx->db);

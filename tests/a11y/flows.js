@@ -176,6 +176,64 @@ const FLOWS = [
 		    expect: 'class="error-summary"' },
 	] },
 	// -- rows: account.c --
+	// The fixture's posting 8 recruits 随時 (another group's); member 2 is
+	// a public individual (both from `demo --seed 1`).
+	{ id: "aikasa_apply", label: "ボランティアへの参加申込",
+	    login: "demo-kojin", path: "/aikasa/apply?posting=8", steps: [
+		{ state: "empty", expect: 'name="message"' },
+		{ fill: { message: "よろしくお願いします。" },
+		    click: "入力内容を確認する", state: "confirmation",
+		    expect: "入力内容の確認" },
+		{ click: "送信する", state: "done", expect: "送信しました" },
+	] },
+	{ id: "aikasa_inquire", label: "ボランティア募集への問い合わせ",
+	    login: "demo-kojin", path: "/aikasa/inquire?posting=8", steps: [
+		{ state: "empty", expect: 'name="message"' },
+		{ click: "入力内容を確認する", state: "errors", keys: true,
+		    summary: true, expect: 'class="error-summary"' },
+		{ fill: { message: "集合場所を教えてください。" },
+		    click: "入力内容を確認する", state: "confirmation",
+		    expect: "入力内容の確認" },
+	] },
+	{ id: "aikasa_request", label: "会員への問い合わせ（参加要請）",
+	    login: "demo-dantai", path: "/aikasa/request?member=2", steps: [
+		{ state: "empty", expect: 'name="message"' },
+		{ click: "入力内容を確認する", state: "errors", keys: true,
+		    summary: true, expect: 'class="error-summary"' },
+		{ fill: { message: "清掃活動に参加しませんか。" },
+		    click: "入力内容を確認する", state: "confirmation",
+		    expect: "入力内容の確認" },
+	] },
+	// -- rows: apply.c --
+	{ id: "supernet_contact", label: "お問い合わせ", path: "/supernet/contact",
+	    steps: [
+		{ state: "empty", expect: 'name="message"' },
+		{ click: "入力内容を確認する", state: "errors", keys: true,
+		    summary: true, expect: 'class="error-summary"' },
+		{ fill: { fullname: "山口 太郎", email: "a11y-" + RUN + "@example.jp",
+			email2: "a11y-" + RUN + "@example.jp", category: "other",
+			message: "アクセシビリティ検査のお問い合わせです。",
+			"privacy_agree=1": true },
+		    click: "入力内容を確認する", state: "confirmation",
+		    expect: "入力内容の確認" },
+	] },
+	{ id: "aikasa_subscribe", label: "メールマガジン 配信の申し込み",
+	    path: "/aikasa/subscribe", steps: [
+		{ state: "empty", expect: 'name="email"' },
+		{ fill: { email: "not-an-address" }, click: "確認メールを送信する",
+		    state: "errors", keys: true, summary: true,
+		    expect: 'class="error-summary"' },
+		{ fill: { email: "a11y-" + RUN + "@example.jp" },
+		    click: "確認メールを送信する", state: "sent",
+		    expect: "確認メールを送信しました" },
+	] },
+	{ id: "supernet_unsubscribe", label: "さぽーとメール 配信の停止",
+	    path: "/supernet/unsubscribe", steps: [
+		{ state: "empty", expect: 'name="email"' },
+		{ click: "確認メールを送信する", state: "errors", keys: true,
+		    summary: true, expect: 'class="error-summary"' },
+	] },
+	// -- rows: contact.c --
 ];
 
 // Where each login is entered.
