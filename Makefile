@@ -11,16 +11,16 @@
 sinclude Makefile.local
 
 PKGS	 = sqlite3 libcmark-gfm libgit2 libcurl libsodium inih libutf8proc libseccomp \
-	   zlib
+	   libdeflate libcrypto
 CC	?= cc
 WARN	 = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wformat=2 -Werror
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 OPT	?= -O2 -g
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) -Ilib -I$(B)/gen \
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(OPT) $(PKG_CFLAGS) -Ilib -I$(B)/gen \
 	   -MMD -MP $(CFLAGS) $(EXTRA_CFLAGS)
-LDFLAGS_ALL = $(LDFLAGS) $(EXTRA_LDFLAGS)
+LDFLAGS_ALL = -pthread $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 # Build variants live side by side: build/rel (what `make` installs as
 # generator/kenmin-gen and formsvc/formsvc.cgi) and build/san (ASan +
@@ -34,7 +34,7 @@ LIB_SRCS = lib/util.c lib/buf.c lib/config.c lib/text.c lib/esc.c \
 	   lib/outbox.c lib/audit.c lib/search.c
 GEN_SRCS = generator/main.c generator/init.c generator/stats.c \
 	   generator/demo.c generator/demodata.c generator/site.c generator/history.c \
-	   generator/histpack.c \
+	   generator/histpack.c generator/matching.c generator/strset.c \
 	   generator/render.c generator/build.c generator/families.c \
 	   generator/feeds.c generator/misc.c \
 	   generator/sn_lists.c generator/pages.c generator/content.c \
@@ -94,7 +94,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libkenmin.a
 # test_site links the generator's output layer (site.c, history.c,
 # histpack.c).
 SITE_TEST_OBJS = $(B)/generator/site.o $(B)/generator/history.o \
-		 $(B)/generator/histpack.o
+		 $(B)/generator/histpack.o $(B)/generator/strset.o
 $(B)/tests/test_site: tests/unit/test_site.c tests/unit/t.h $(SITE_TEST_OBJS) $(B)/libkenmin.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -Igenerator -o $@ $< $(SITE_TEST_OBJS) $(B)/libkenmin.a $(LDFLAGS_ALL) $(PKG_LIBS)

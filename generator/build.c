@@ -27,9 +27,12 @@
  * render removed (detail_prune_ids()).
  */
 #include <sys/file.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,109 +82,6 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_FILE_HAS */
 	"SELECT 1 FROM site_file WHERE path = ?1",
 };
-
-/* ---- a set of strings (the paths one run rendered) ---- */
-
-struct strset {
-	char	**slots;
-	size_t	 cap;		/* power of two */
-	size_t	 len;
-};
-
-static uint64_t
-strhash(const char *s)
-{
-	uint64_t	 h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static struct strset *
-strset_new(void)
-{
-	struct strset	*s;
-
-	s = xcalloc(1, sizeof(*s));
-	s->cap = 1024;
-	s->slots = xcalloc(s->cap, sizeof(*s->slots));
-	return s;
-}
-
-static void
-strset_free(struct strset *s)
-{
-	size_t	 i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->cap; i++)
-		free(s->slots[i]);
-	free(s->slots);
-	free(s);
-}
-
-int
-strset_has(const struct strset *s, const char *k)
-{
-	size_t	 i;
-
-	i = strhash(k) & (s->cap - 1);
-	for (; s->slots[i] != NULL; i = (i + 1) & (s->cap - 1))
-		if (strcmp(s->slots[i], k) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Iterate: start with *pos = 0; returns the next string (owned by the
- * set) or NULL at the end.  The order is the hash order: sort it.
- */
-const char *
-strset_next(const struct strset *s, size_t *pos)
-{
-	const char	*k;
-
-	while (*pos < s->cap) {
-		k = s->slots[(*pos)++];
-		if (k != NULL)
-			return k;
-	}
-	return NULL;
-}
-
-/* Add k; 0 if it was there already. */
-int
-strset_add(struct strset *s, const char *k)
-{
-	char	**old;
-	size_t	 i, j, oldcap;
-
-	if (strset_has(s, k))
-		return 0;
-	if ((s->len + 1) * 2 > s->cap) {
-		old = s->slots;
-		oldcap = s->cap;
-		s->cap *= 2;
-		s->slots = xcalloc(s->cap, sizeof(*s->slots));
-		for (j = 0; j < oldcap; j++) {
-			if (old[j] == NULL)
-				continue;
-			i = strhash(old[j]) & (s->cap - 1);
-			while (s->slots[i] != NULL)
-				i = (i + 1) & (s->cap - 1);
-			s->slots[i] = old[j];
-		}
-		free(old);
-	}
-	i = strhash(k) & (s->cap - 1);
-	while (s->slots[i] != NULL)
-		i = (i + 1) & (s->cap - 1);
-	s->slots[i] = xstrdup(k);
-	s->len++;
-	return 1;
-}
 
 /* ---- the publish queue ---- */
 
@@ -505,6 +405,31 @@ static const struct family *const *const tables[] = {
 };
 
 static int	 run_family(struct rctx *, const struct family *);
+static int	 worker_merge(struct rctx *);
+
+/*
+ * The families a full build hands to its second process: the largest
+ * detail families, about half of the work (per-family times with
+ * KENMIN_TIMINGS).  Rendering is single-threaded; two processes keep
+ * both cores of the machine busy, and they share nothing but the site
+ * directory (distinct files) and the database (each its own
+ * connection).
+ */
+static const char *const worker_fams[] = {
+	"events: detail", "grants: detail", "aikasa posting pages",
+	"book pages", "aikasa member pages", NULL
+};
+
+static int
+is_worker_fam(const struct family *f)
+{
+	size_t	 i;
+
+	for (i = 0; worker_fams[i] != NULL; i++)
+		if (strcmp(f->name, worker_fams[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static double
 now_ms(void)
@@ -529,8 +454,17 @@ run_families(struct rctx *r)
 	int			 timings;
 
 	timings = getenv("KENMIN_TIMINGS") != NULL;
+	if (r->part != 2)
+		search_prefetch(r);
 	for (t = 0; t < KENMIN_NELEM(tables); t++) {
+		/* The sitemap lists the worker's pages too. */
+		if (tables[t] == fam_final && r->part == 1 &&
+		    !worker_merge(r))
+			return 0;
 		for (i = 0; (f = tables[t][i]) != NULL; i++) {
+			if (r->part != 0 && (r->part == 2) !=
+			    is_worker_fam(f))
+				continue;
 			t0 = now_ms();
 			pages = r->pages;
 			if (!run_family(r, f))
@@ -582,6 +516,194 @@ run_family(struct rctx *r, const struct family *f)
 }
 
 
+/* site_on_write() listener: the file goes into the run's history pack. */
+static int
+to_pack(void *arg, const char *relpath, const void *bytes, size_t len,
+    const struct stat *st)
+{
+	return histpack_put(arg, relpath, bytes, len, st);
+}
+
+/* ---- the second process of a full build ---- */
+
+/*
+ * Start `kenmin-gen build-worker` on the families of worker_fams[],
+ * its report coming back on a pipe.  Call after site_open(), before
+ * anything is written: the worker is told whether this run trusts the
+ * manifest (SITE_VERIFY), as it cannot tell once this process has
+ * begun writing.  If it cannot start, this process renders everything.
+ */
+static void
+worker_start(struct rctx *r)
+{
+	posix_spawn_file_actions_t	 fa;
+	char				 verify[2], *argv[10];
+	int				 p[2], n = 0;
+	pid_t				 pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return;
+	snprintf(verify, sizeof(verify), "%d",
+	    (site_flags(r->site) & SITE_VERIFY) != 0);
+	argv[n++] = (char *)"kenmin-gen";
+	if (r->g->cfgpath != NULL) {
+		argv[n++] = (char *)"-c";
+		argv[n++] = (char *)r->g->cfgpath;
+	}
+	argv[n++] = (char *)"--today";
+	argv[n++] = (char *)r->g->today;
+	argv[n++] = (char *)"build-worker";
+	argv[n++] = (char *)"3";
+	argv[n++] = verify;
+	argv[n] = NULL;
+	fflush(NULL);
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	/* dup2 onto 3 clears close-on-exec there. */
+	if (posix_spawn_file_actions_adddup2(&fa, p[1], 3) != 0 ||
+	    posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv,
+	    environ) != 0) {
+		kerr("build: no second process; rendering in one");
+		posix_spawn_file_actions_destroy(&fa);
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	r->part = 1;
+	r->wpid = pid;
+	r->wfd = p[0];
+}
+
+/* Wait for the worker; 1 if it exited 0. */
+static int
+worker_wait(struct rctx *r)
+{
+	int	 status;
+
+	if (r->wfd != -1)
+		close(r->wfd);
+	r->wfd = -1;
+	while (waitpid(r->wpid, &status, 0) == -1)
+		if (errno != EINTR) {
+			kerr("build-worker: %s", strerror(errno));
+			return 0;
+		}
+	r->wpid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 1;
+	kerr("build-worker failed");
+	return 0;
+}
+
+/*
+ * Take the worker's report into this run: its page count, the paths it
+ * rendered, its site ops and its pack's entries.  1 ok, 0 error.
+ */
+static int
+worker_merge(struct rctx *r)
+{
+	char	 path[512], drain[4096];
+	size_t	 pages, n, i, len;
+	int	 ok = 0, have;
+
+	if (!util_read_all(r->wfd, &pages, sizeof(pages)) ||
+	    !util_read_all(r->wfd, &n, sizeof(n)))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!util_read_all(r->wfd, &len, sizeof(len)) ||
+		    len >= sizeof(path) ||
+		    !util_read_all(r->wfd, path, len))
+			goto out;
+		path[len] = '\0';
+		strset_add(r->seen, path);
+	}
+	r->pages += pages;
+	if (!site_import(r->site, r->wfd) ||
+	    !util_read_all(r->wfd, &have, sizeof(have)))
+		goto out;
+	if (have && r->hp != NULL) {
+		if (!histpack_import(r->hp, r->wfd))
+			goto out;
+	} else	/* staged from disk instead */
+		while (read(r->wfd, drain, sizeof(drain)) > 0)
+			;
+	ok = 1;
+out:
+	if (!ok)
+		kerr("build: the worker's report is cut short");
+	return worker_wait(r) && ok;
+}
+
+/* The worker's report (read by worker_merge()) to fd; 1 ok. */
+static int
+worker_report(struct rctx *r, int fd)
+{
+	const char	*p;
+	size_t		 n = 0, pos = 0, len;
+	int		 have = r->hp != NULL;
+
+	while (strset_next(r->seen, &pos) != NULL)
+		n++;
+	if (!util_write_all(fd, &r->pages, sizeof(r->pages)) ||
+	    !util_write_all(fd, &n, sizeof(n)))
+		return 0;
+	for (pos = 0; (p = strset_next(r->seen, &pos)) != NULL; ) {
+		len = strlen(p);
+		if (!util_write_all(fd, &len, sizeof(len)) ||
+		    !util_write_all(fd, p, len))
+			return 0;
+	}
+	return site_export(r->site, fd) &&
+	    util_write_all(fd, &have, sizeof(have)) &&
+	    (!have || histpack_export(r->hp, fd));
+}
+
+/* A run's context with its scratch buffers; 1 ok, 0 error (printed). */
+static int
+rctx_setup(struct rctx *r, struct gen *g, struct buf *body, struct buf *out)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(body, 0);
+	buf_init(out, 0);
+	r->g = g;
+	r->body = body;
+	r->out = out;
+	r->wfd = -1;
+	r->seen = strset_new();
+	r->shown = strset_new();
+	r->arena = tarena_new();
+	r->tmpl = tmpl_set_load_skip(g->cfg->theme_dir, build_theme_skip);
+	return r->tmpl != NULL;
+}
+
+static void
+rctx_teardown(struct rctx *r)
+{
+	size_t	 k;
+
+	if (r->wpid > 0) {
+		/* The run failed before the worker's report was read. */
+		kill(r->wpid, SIGTERM);
+		(void)worker_wait(r);
+	}
+	search_prefetch_end(r);
+	site_free(r->site);
+	histpack_free(r->hp);
+	tmpl_set_free(r->tmpl);
+	tarena_free(r->arena);
+	strset_free(r->seen);
+	strset_free(r->shown);
+	for (k = 0; k < K__MAX; k++)
+		free(r->queued[k].ids);
+	buf_free(r->body);
+	buf_free(r->out);
+}
+
 /* Take the publish lock (one run at a time); -1 on error. */
 static int
 lock_take(struct gen *g)
@@ -622,23 +744,12 @@ run(struct gen *g, int full, int *again)
 	char		*prev = NULL;
 	int64_t		 max = 0;
 	double		 t0, t1, t2;
-	size_t		 k;
-	int		 rc = 0, committed = 0, ok;
+	int		 rc = 0, committed = 0, ok, publish = !full;
 
-	memset(&r, 0, sizeof(r));
-	buf_init(&body, 0);
-	buf_init(&out, 0);
 	buf_init(&msg, 64 * 1024);
-	r.g = g;
-	r.body = &body;
-	r.out = &out;
-	r.seen = strset_new();
-	r.shown = strset_new();
 	*again = 0;
-
-	if ((r.tmpl = tmpl_set_load_skip(g->cfg->theme_dir, build_theme_skip)) == NULL)
+	if (!rctx_setup(&r, g, &body, &out))
 		goto out;
-	r.arena = tarena_new();
 	if ((max = queue_read(&r, &msg)) < 0)
 		goto out;
 	prev = built_for(g->db);
@@ -656,6 +767,14 @@ run(struct gen *g, int full, int *again)
 			goto out;
 	}
 	r.full = full;
+	/*
+	 * A full build writes most files: their blobs go to a pack as it
+	 * runs.  This creates the history first, so the worker need not.
+	 */
+	if (full && (r.hp = history_pack_start(g)) != NULL)
+		site_on_write(r.site, to_pack, r.hp);
+	if (full)
+		worker_start(&r);
 	if (full) {
 		buf_reset(&msg);
 		buf_printf(&msg, "build: full build for %s", g->today);
@@ -671,13 +790,18 @@ run(struct gen *g, int full, int *again)
 	if (!site_finish(r.site, ok, &st) || !ok)
 		goto out;
 	t2 = now_ms();
-	if (!history_commit(g, r.site, buf_str(&msg), &committed))
+	if (!history_commit(g, r.site, &st, r.hp, buf_str(&msg), &committed))
 		goto out;
 	if (getenv("KENMIN_TIMINGS") != NULL)
 		fprintf(stderr, "%8.1f ms render, %.1f ms finish, "
 		    "%.1f ms commit\n", t1 - t0, t2 - t1, now_ms() - t2);
 	if (!built_for_set(g->db, g->today) || !queue_delete(g->db, max))
 		goto out;
+	/* The matching mails of what this publish made public (not build). */
+	if (publish && !matching_publish(g, &r.queued[K_POSTING],
+	    &r.queued[K_MEMBER]))
+		kerr("publish: matching mails not queued; "
+		    "`kenmin-gen match` will retry");
 	printf("%s: %zu pages rendered, %zu written, %zu unchanged, "
 	    "%zu deleted%s\n", full ? "build" : "publish", r.pages,
 	    st.written, st.unchanged, st.deleted,
@@ -694,18 +818,53 @@ run(struct gen *g, int full, int *again)
 	}
 	rc = 1;
 out:
-	site_free(r.site);
-	tmpl_set_free(r.tmpl);
-	tarena_free(r.arena);
-	strset_free(r.seen);
-	strset_free(r.shown);
-	for (k = 0; k < K__MAX; k++)
-		free(r.queued[k].ids);
+	rctx_teardown(&r);
 	free(prev);
-	buf_free(&body);
-	buf_free(&out);
 	buf_free(&msg);
 	return rc;
+}
+
+/*
+ * kenmin-gen build-worker FD VERIFY: started by a full build
+ * (worker_start()), render the families of worker_fams[] into the site
+ * directory, their blobs into a pack of their own, and write what was
+ * done to FD instead of finishing the run.
+ */
+int
+cmd_build_worker(struct gen *g, int argc, char *argv[])
+{
+	struct rctx	 r;
+	struct buf	 body, out;
+	long long	 fd, verify;
+	int		 ok = 0;
+
+	if (argc != 3 || !util_strtoll(argv[1], 3, 1024, &fd) ||
+	    !util_strtoll(argv[2], 0, 1, &verify)) {
+		kerr("usage: build-worker FD VERIFY (started by build)");
+		return 0;
+	}
+	if (!gen_open_db(g, 0) || !rctx_setup(&r, g, &body, &out))
+		goto out;
+	r.site = site_open(g->db, g->cfg->site_dir, SITE_FULL | SITE_WORKER |
+	    (verify ? SITE_VERIFY : 0));
+	if (r.site == NULL)
+		goto out;
+	r.full = 1;
+	r.part = 2;
+	if ((r.hp = history_pack_start(g)) != NULL)
+		site_on_write(r.site, to_pack, r.hp);
+	if (!run_families(&r))
+		goto out;
+	if (r.hp != NULL && !histpack_finish(r.hp)) {
+		/* The parent stages these files from disk instead. */
+		histpack_free(r.hp);
+		r.hp = NULL;
+	}
+	ok = worker_report(&r, (int)fd);
+out:
+	close((int)fd);
+	rctx_teardown(&r);
+	return ok;
 }
 
 static int

@@ -210,10 +210,11 @@ static const char *const sqls[STMT__MAX] = {
 	"minor_flag, newsletter_opt, name_ct, kana_ct, tel_ct, birth_ct, "
 	"zip_ct, address_ct, fax_ct, dept_ct, contact_name_ct, "
 	"contact_title_ct, created_at, updated_at, published_at, paused_at, "
-	"withdrawn_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	"withdrawn_at, matched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	"?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
 	"?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, "
-	"?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53)",
+	"?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53, "
+	"?54)",
 	/* STMT_INS_MEMBER_AREA */
 	"INSERT OR IGNORE INTO member_area (member_id, muni_id) VALUES (?1, ?2)",
 	/* STMT_INS_MEMBER_FIELD */
@@ -1040,6 +1041,8 @@ insert_member(struct demo *d, int64_t id, enum mtype t, int64_t created,
 	if (strcmp(state, "public") == 0) {
 		pub = stamp(d, created + demo_rng_range(&d->r, 1, 10));
 		db_bind_int(st, 51, pub);
+		/* Its matching mails went when it was published. */
+		db_bind_int(st, 54, pub);
 	}
 	db_bind_int(st, 50, pub > 0 ? pub : stamp(d, created));
 	if (strcmp(status, "paused") == 0)

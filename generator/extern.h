@@ -16,6 +16,7 @@ struct gen {
 	struct db	*db;		/* NULL until a command opens it */
 	struct keys	*keys;		/* NULL until a command loads them */
 	const char	*today;		/* YYYY-MM-DD, --today or Asia/Tokyo now */
+	const char	*cfgpath;	/* the configuration file read */
 };
 
 /* main.c */
@@ -121,6 +122,7 @@ struct site;
 #define SITE_FULL	0x01	/* full build: delete manifest files not written */
 #define SITE_VERIFY	0x02	/* compare bytes on disk; trust no stored hash */
 #define SITE_KEEPDEPS	0x04	/* keep site_dep of written files (rollback) */
+#define SITE_WORKER	0x08	/* build-worker: flags as given, no finish */
 
 struct site_stats {
 	size_t		 written;	/* files created or replaced */
@@ -143,15 +145,34 @@ char		**site_shows(struct site *, const char *kind, int64_t id);
 void		 site_paths_free(char **);
 int		 site_finish(struct site *, int ok, struct site_stats *);
 const char	*site_change(const struct site *, size_t, int *removed);
+int		 site_gone(const struct site *, const char *relpath);
+int		 site_export(const struct site *, int fd);
+int		 site_import(struct site *, int fd);
+struct stat;
+/* Called with every file the run writes, after its rename; 0 stops. */
+typedef int	 site_write_fn(void *, const char *relpath, const void *,
+		    size_t, const struct stat *);
+void		 site_on_write(struct site *, site_write_fn *, void *);
 void		 site_free(struct site *);
 
 /* history.c: the git history of site_dir (git dir outside it). */
 struct git_repository;
 struct git_index;
 struct git_oid;
-int	 histpack_tree(struct git_repository *, const char *site_dir,
-	    struct git_index *, struct git_oid *tree);	/* histpack.c */
-int	 history_commit(struct gen *, const struct site *, const char *msg,
+struct git_index_entry;
+struct histpack;
+struct histpack	*histpack_open(const char *objects_pack_dir);	/* histpack.c */
+int	 histpack_put(struct histpack *, const char *relpath, const void *,
+	    size_t, const struct stat *);
+int	 histpack_finish(struct histpack *);
+const struct git_index_entry *histpack_entry(const struct histpack *,
+	    const char *relpath);
+int	 histpack_export(const struct histpack *, int fd);
+int	 histpack_import(struct histpack *, int fd);
+void	 histpack_free(struct histpack *);
+struct histpack	*history_pack_start(struct gen *);
+int	 history_commit(struct gen *, const struct site *,
+	    const struct site_stats *, struct histpack *, const char *msg,
 	    int *committed);
 int	 cmd_history(struct gen *, int argc, char *argv[]);
 int	 cmd_rollback(struct gen *, int argc, char *argv[]);
@@ -213,6 +234,17 @@ struct rctx {
 	 * and detail families read their item whatever its state.
 	 */
 	struct buf	*preview;
+	/* search.c: the index being computed beside the other families */
+	struct search_pre *searchpre;
+	/*
+	 * build.c: a full build's second process (build-worker) renders
+	 * the families of worker_fams[]: part 0 renders all, 1 the rest
+	 * (this process, while wpid runs), 2 only those (the worker).
+	 */
+	int		 part;
+	int		 wpid;
+	int		 wfd;		/* its report, read by worker_merge() */
+	struct histpack	*hp;		/* the run's pack, or NULL */
 };
 
 /*
@@ -248,6 +280,9 @@ struct family {
 extern const struct family *const fam_supernet[];	/* sn_*.c */
 extern const struct family *const fam_aikasa[];		/* ak_*.c */
 extern const struct family *const fam_common[];		/* feeds.c, pages.c */
+extern const struct family fam_search;			/* search.c */
+void	 search_prefetch(struct rctx *);
+void	 search_prefetch_end(struct rctx *);
 extern const struct family *const fam_final[];		/* misc.c: sitemap */
 
 /* render.c */
@@ -291,12 +326,24 @@ void	 ak_member_label(struct buf *, const char *type, const char *name,
 
 /* build.c */
 extern const char *const build_theme_skip[];
+struct strset	*strset_new(void);
+void	 strset_free(struct strset *);
 int	 strset_add(struct strset *, const char *);
 int	 strset_has(const struct strset *, const char *);
 const char *strset_next(const struct strset *, size_t *pos);
 int	 cmd_build(struct gen *, int argc, char *argv[]);
 int	 cmd_publish(struct gen *, int argc, char *argv[]);
+int	 cmd_build_worker(struct gen *, int argc, char *argv[]);
 int	 publish_enqueue(struct db *, enum kind, int64_t id, const char *why);
+
+/*
+ * matching.c: the matching mails (R180–R182, R192–R194), once per item:
+ * after a publish for the queued postings and members, and by
+ * `kenmin-gen match` for every unmatched public one.  1 ok, 0 error.
+ */
+int	 matching_publish(struct gen *, const struct idlist *postings,
+	    const struct idlist *members);
+int	 cmd_match(struct gen *, int argc, char *argv[]);
 
 /*
  * sn_top.c: the Super Net top page and what sn_orgs.c, sn_events.c and

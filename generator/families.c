@@ -47,7 +47,6 @@ const struct family *const fam_aikasa[] = {
 extern const struct family fam_feed_events, fam_feed_grants,
     fam_feed_postings, fam_robots, fam_404, fam_sitemap;
 extern const struct family fam_assets, fam_uploads;	/* assets.c */
-extern const struct family fam_search;		/* search.c */
 
 const struct family *const fam_common[] = {
 	&fam_feed_events, &fam_feed_grants, &fam_feed_postings,

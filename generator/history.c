@@ -170,15 +170,98 @@ out:
 }
 
 /*
- * Stage what the run s changed and commit it with msg as HEAD's child.
- * An incremental run stages only its changed paths; a full run, a run
- * after a crash or a repository with an empty index stages the whole
- * work tree (git_index_add_all, which skips files whose stat data
- * match).  No commit is made if the tree equals HEAD's: *committed
- * (may be NULL) tells.  1 ok, 0 error (printed).
+ * A pack for the blobs of a run that will write many files (a full
+ * build), in the history's objects/pack; NULL if there is none (the
+ * run then stages its files the slow way).
+ */
+struct histpack *
+history_pack_start(struct gen *g)
+{
+	git_repository	*repo = NULL;
+	struct histpack	*hp = NULL;
+	char		 dir[PATH_MAX];
+
+	git_libgit2_init();
+	if (hist_open(g->cfg, 1, &repo) && repo != NULL &&
+	    (size_t)snprintf(dir, sizeof(dir), "%sobjects/pack",
+	    git_repository_path(repo)) < sizeof(dir))
+		hp = histpack_open(dir);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return hp;
+}
+
+/*
+ * Stage the changes of run s (stats st) into idx.  The index is trusted
+ * to hold the last commit's files with their stat data unless the last
+ * run crashed (SITE_VERIFY); an empty index of a history without a
+ * commit is trusted when the run wrote every file it has.  Otherwise
+ * the whole work tree is staged (git_index_add_all, which skips files
+ * whose stat data match).  A trusted index gets each changed path: from
+ * the run's pack hp when it holds it, else read from disk.  1 ok, 0
+ * error (printed).
+ */
+static int
+stage(git_repository *repo, git_index *idx, const struct site *s,
+    const struct site_stats *st, struct histpack *hp)
+{
+	const git_index_entry	*e;
+	const char		*p;
+	size_t			 i;
+	int			 r, removed, trust;
+
+	if (git_index_entrycount(idx) == 0)
+		trust = git_repository_head_unborn(repo) == 1 &&
+		    st != NULL && st->unchanged == 0;
+	else
+		trust = (site_flags(s) & SITE_VERIFY) == 0;
+	if (hp != NULL && !histpack_finish(hp))
+		hp = NULL;
+	if (hp != NULL) {
+		/* The new pack: libgit2 must see it before trees name it. */
+		git_odb	*odb = NULL;
+
+		r = git_repository_odb(&odb, repo) < 0 ||
+		    git_odb_refresh(odb) < 0;
+		git_odb_free(odb);
+		if (r) {
+			git_fail("object database");
+			return 0;
+		}
+	}
+	if (!trust) {
+		if (git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT,
+		    NULL, NULL) < 0 ||
+		    git_index_update_all(idx, NULL, NULL, NULL) < 0) {
+			git_fail("stage the site directory");
+			return 0;
+		}
+		return 1;
+	}
+	for (i = 0; (p = site_change(s, i, &removed)) != NULL; i++) {
+		if (removed)
+			r = git_index_remove_bypath(idx, p);
+		else if ((e = histpack_entry(hp, p)) != NULL)
+			r = git_index_add(idx, e);
+		else
+			r = git_index_add_bypath(idx, p);
+		if (r < 0) {
+			git_fail(p);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Stage what the run s (stats st, its blobs in hp unless NULL) changed
+ * and commit it with msg as HEAD's child.  No commit is made if the
+ * tree equals HEAD's: *committed (may be NULL) tells.  1 ok, 0 error
+ * (printed).
  */
 int
-history_commit(struct gen *g, const struct site *s, const char *msg,
+history_commit(struct gen *g, const struct site *s,
+    const struct site_stats *st, struct histpack *hp, const char *msg,
     int *committed)
 {
 	git_repository	*repo = NULL;
@@ -187,10 +270,8 @@ history_commit(struct gen *g, const struct site *s, const char *msg,
 	git_commit	*parent = NULL;
 	git_oid		 tree_id, head_id, commit_id;
 	git_tree	*tree = NULL;
-	const char	*p;
-	size_t		 i;
 	time_t		 now;
-	int		 rc = 0, removed, r, whole;
+	int		 rc = 0, removed, r;
 
 	if (committed != NULL)
 		*committed = 0;
@@ -211,30 +292,8 @@ history_commit(struct gen *g, const struct site *s, const char *msg,
 		git_fail("index");
 		goto out;
 	}
-	whole = (site_flags(s) & (SITE_FULL | SITE_VERIFY)) != 0 ||
-	    git_index_entrycount(idx) == 0;
-	/* The first commit: one pack, not a loose object per page. */
-	if (whole && git_index_entrycount(idx) == 0 &&
-	    git_repository_head_unborn(repo) == 1) {
-		if (histpack_tree(repo, g->cfg->site_dir, idx, &tree_id) < 0)
-			goto out;
-	} else if (whole) {
-		if (git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT,
-		    NULL, NULL) < 0 ||
-		    git_index_update_all(idx, NULL, NULL, NULL) < 0) {
-			git_fail("stage the site directory");
-			goto out;
-		}
-	} else {
-		for (i = 0; (p = site_change(s, i, &removed)) != NULL; i++) {
-			r = removed ? git_index_remove_bypath(idx, p) :
-			    git_index_add_bypath(idx, p);
-			if (r < 0) {
-				git_fail(p);
-				goto out;
-			}
-		}
-	}
+	if (!stage(repo, idx, s, st, hp))
+		goto out;
 	if (git_index_write(idx) < 0 ||
 	    git_index_write_tree(&tree_id, idx) < 0) {
 		git_fail("write the index");
@@ -453,7 +512,7 @@ cmd_rollback(struct gen *g, int argc, char *argv[])
 	if (!site_finish(s, w.ok, &st))
 		goto out;
 	snprintf(msg, sizeof(msg), "rollback to %s (%s)", argv[1], hex);
-	if (!history_commit(g, s, msg, &committed))
+	if (!history_commit(g, s, &st, NULL, msg, &committed))
 		goto out;
 	printf("%s: %zu written, %zu unchanged, %zu deleted%s\n", msg,
 	    st.written, st.unchanged, st.deleted,

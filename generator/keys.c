@@ -72,14 +72,13 @@ ends_ct(const char *s)
 }
 
 /*
- * Open one sealed value of table.col (the associated data names the
- * column in full, "email_ct"); *adcol is set to that name.  1 ok.
+ * Open one sealed value of table.col, its associated data (adcol, row)
+ * as the writer gave it.  1 ok.
  */
 static int
-open_any(const struct keys *k, const char *table, const char *col,
-    int64_t row, const void *ct, size_t ctsz, struct buf *pt, char *adcol)
+open_any(const struct keys *k, const char *table, const char *adcol,
+    int64_t row, const void *ct, size_t ctsz, struct buf *pt)
 {
-	snprintf(adcol, IDENT_MAX, "%s", col);
 	return crypto_open(k, table, adcol, row, ct, ctsz, pt);
 }
 
@@ -102,17 +101,27 @@ walk_column(struct gen *g, const struct keys *k, const char *table,
 	const void	*v;
 	int64_t		 row;
 	size_t		 vsz;
-	int		 r, rc = 0;
+	int		 r, rc = 0, tok;
 
 	buf_init(&pt, 0);
 	buf_init(&ct, 0);
 	key = pk != NULL ? pk : "rowid";
+	tok = strcmp(table, "token") == 0 && strcmp(col, "payload_ct") == 0;
 	buf_init(&q, KSQL_MAX);
 	buf_puts(&q, "SELECT \"");
 	buf_puts(&q, key);
 	buf_puts(&q, "\", \"");
 	buf_puts(&q, col);
-	buf_puts(&q, "\" FROM \"");
+	/*
+	 * A token's payload is sealed with its purpose and subject id as
+	 * the associated data (formsvc's flow_token_new()), which ties it
+	 * to the link it was made for.
+	 */
+	if (tok)
+		buf_puts(&q, "\", purpose, coalesce(subject_id, 0)");
+	else
+		buf_puts(&q, "\"");
+	buf_puts(&q, " FROM \"");
 	buf_puts(&q, table);
 	buf_puts(&q, "\" WHERE \"");
 	buf_puts(&q, col);
@@ -136,6 +145,12 @@ walk_column(struct gen *g, const struct keys *k, const char *table,
 	while ((r = sqlite3_step(sel)) == SQLITE_ROW) {
 		/* A table without rowid binds row 0 (docs/keys.md). */
 		row = pk != NULL ? 0 : sqlite3_column_int64(sel, 0);
+		snprintf(adcol, sizeof(adcol), "%s", col);
+		if (tok) {
+			snprintf(adcol, sizeof(adcol), "%s",
+			    (const char *)sqlite3_column_text(sel, 2));
+			row = sqlite3_column_int64(sel, 3);
+		}
 		v = sqlite3_column_blob(sel, 1);
 		vsz = (size_t)sqlite3_column_bytes(sel, 1);
 		c->values++;
@@ -143,7 +158,7 @@ walk_column(struct gen *g, const struct keys *k, const char *table,
 		    ((const unsigned char *)v)[0] == k->old_id &&
 		    k->old_id != k->data_id)
 			c->old++;
-		if (!open_any(k, table, col, row, v, vsz, &pt, adcol)) {
+		if (!open_any(k, table, adcol, row, v, vsz, &pt)) {
 			kerr("%s.%s row %lld: sealed value opens under no "
 			    "key", table, col, (long long)sqlite3_column_int64(
 			    sel, 0));

@@ -29,6 +29,9 @@ static const struct cmd cmds[] = {
 	{ "purge", cmd_purge, "purge" },
 	{ "build", cmd_build, "build" },
 	{ "publish", cmd_publish, "publish" },
+	{ "build-worker", cmd_build_worker, "build-worker FD VERIFY (internal: "
+	    "half of a full build)" },
+	{ "match", cmd_match, "match" },
 	{ "history", cmd_history, "history" },
 	{ "rollback", cmd_rollback, "rollback REV" },
 	{ "preview", cmd_preview, "preview org|event|member|posting ID" },
@@ -172,6 +175,7 @@ main(int argc, char *argv[])
 	}
 
 	path = config_locate(cfgarg);
+	g.cfgpath = path;
 	loaded = config_load(&cfg, path);
 	g.cfg = &cfg;
 	if (loaded)

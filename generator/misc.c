@@ -10,9 +10,8 @@
  *    manifest still lists files the build will delete as stale;
  *  - in a publish, those plus the manifest's paths (site_file, which
  *    site_finish() has not yet changed, so it is the last run's tree)
- *    that still exist in site_dir: a page a family removed this run
- *    (site_remove() unlinks at once, prune() too) is gone from disk,
- *    every other page of the last run is still there.
+ *    but the pages a family removed this run (site_gone()): every
+ *    other page of the last run is still there.
  * So the sitemap changes exactly when a page is added or removed, and
  * every .html page must be written through rctx_page().  The URLs are
  * sorted (strcmp), so the bytes do not depend on the order of a run.
@@ -110,43 +109,29 @@ base_url(struct buf *b, const struct rctx *r)
 static int
 pages_collect(struct rctx *r, struct paths *out)
 {
-	struct stat	 sb;
 	sqlite3_stmt	*st;
 	const char	*p;
 	size_t		 pos = 0;
-	int		 dfd = -1, rc = 0, row;
+	int		 row;
 
 	while ((p = strset_next(r->seen, &pos)) != NULL)
 		if (is_page(p))
 			paths_add(out, p);
 	if (!r->full) {
-		dfd = open(r->g->cfg->site_dir,
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd == -1) {
-			kerr("%s: %s", r->g->cfg->site_dir, strerror(errno));
-			goto out;
-		}
 		if ((st = db_prep(r->g->db, sqls[SQL_FILES])) == NULL)
-			goto out;
+			return 0;
 		while ((row = db_row(r->g->db, st)) == 1) {
 			p = db_col_text(st, 0);
-			if (!is_page(p) || strset_has(r->seen, p) ||
-			    !site_path_ok(p))
-				continue;
-			if (fstatat(dfd, p, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISREG(sb.st_mode))
+			if (is_page(p) && !strset_has(r->seen, p) &&
+			    !site_gone(r->site, p))
 				paths_add(out, p);
 		}
 		if (row < 0)
-			goto out;
+			return 0;
 	}
 	if (out->len > 1)
 		qsort(out->v, out->len, sizeof(*out->v), path_cmp);
-	rc = 1;
-out:
-	if (dfd != -1)
-		close(dfd);
-	return rc;
+	return 1;
 }
 
 /* One urlset file with pages [lo, hi). */

@@ -46,6 +46,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -162,6 +163,9 @@ struct site {
 	size_t		 chgsz;
 	struct site_stats st;
 	unsigned char	*rbuf;		/* compare buffer */
+	struct strset	*gone;		/* paths site_remove() took */
+	site_write_fn	*onwrite;	/* site_on_write() */
+	void		*onwrite_arg;
 };
 
 #define RBUF_SZ		65536
@@ -349,12 +353,13 @@ out:
 }
 
 /*
- * Write bytes to a temporary name in dfd and rename it to name.  1 ok,
- * 0 error (printed with relpath); no temporary file is left behind.
+ * Write bytes to a temporary name in dfd and rename it to name, with
+ * the file's stat data after the rename in *sb.  1 ok, 0 error (printed
+ * with relpath); no temporary file is left behind.
  */
 static int
 write_atomic(struct site *s, int dfd, const char *name, const char *relpath,
-    const void *bytes, size_t len)
+    const void *bytes, size_t len, struct stat *sb)
 {
 	char			 tmp[64];
 	const unsigned char	*b = bytes;
@@ -388,17 +393,18 @@ write_atomic(struct site *s, int dfd, const char *name, const char *relpath,
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) == -1) {
-		fd = -1;
-		kerr("%s/%s: close: %s", s->dir, relpath, strerror(errno));
-		goto out;
-	}
-	fd = -1;
 	if (renameat(dfd, tmp, dfd, name) == -1) {
 		kerr("%s/%s: rename: %s", s->dir, relpath, strerror(errno));
 		goto out;
 	}
 	made = 0;
+	/* After the rename, which changes the ctime a history index keeps. */
+	if (fstat(fd, sb) == -1 || close(fd) == -1) {
+		fd = -1;
+		kerr("%s/%s: close: %s", s->dir, relpath, strerror(errno));
+		goto out;
+	}
+	fd = -1;
 	rc = 1;
 out:
 	if (fd != -1)
@@ -512,13 +518,17 @@ site_open(struct db *db, const char *dir, int flags)
 	s = xcalloc(1, sizeof(*s));
 	s->db = db;
 	s->dir = xstrdup(dir);
-	s->flags = flags & (SITE_FULL | SITE_VERIFY | SITE_KEEPDEPS);
+	s->flags = flags & (SITE_FULL | SITE_VERIFY | SITE_KEEPDEPS |
+	    SITE_WORKER);
 	s->cfd = -1;
 	s->rootfd = -1;
 	if ((s->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		kerr("%s: %s", dir, strerror(errno));
 		goto fail;
 	}
+	/* The process that started the worker judged the manifest. */
+	if (flags & SITE_WORKER)
+		return s;
 	if ((st = db_prep(db, sqls[SQL_DIRTY_GET])) == NULL)
 		goto fail;
 	if ((r = db_row(db, st)) == -1)
@@ -717,10 +727,13 @@ site_page_end(struct site *s, const void *bytes, size_t len)
 		s->ioerr = 1;
 		goto out;
 	}
-	if (!write_atomic(s, dfd, base, o->path, bytes, len)) {
+	if (!write_atomic(s, dfd, base, o->path, bytes, len, &sb)) {
 		s->ioerr = 1;
 		goto out;
 	}
+	if (s->onwrite != NULL && !s->onwrite(s->onwrite_arg, o->path, bytes,
+	    len, &sb))
+		s->onwrite = NULL;	/* the listener gave up; not an error */
 	o->changed = 1;
 	s->st.written++;
 	s->st.bytes_written += len;
@@ -764,6 +777,9 @@ site_remove(struct site *s, const char *relpath)
 		s->ioerr = 1;
 		return 0;
 	}
+	if (s->gone == NULL)
+		s->gone = strset_new();
+	strset_add(s->gone, relpath);
 	o = op_new(s, relpath);
 	o->removed = 1;
 	o->changed = r;
@@ -815,6 +831,52 @@ site_paths_free(char **v)
 	for (i = 0; v[i] != NULL; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* syncfs() of a directory's file system on a thread of its own. */
+struct syncer {
+	pthread_t	 thr;
+	int		 fd;
+	int		 err;		/* errno of a failed syncfs, or 0 */
+};
+
+static void *
+syncer_run(void *arg)
+{
+	struct syncer	*y = arg;
+
+	y->err = syncfs(y->fd) == -1 ? errno : 0;
+	return NULL;
+}
+
+/* Start flushing fd's file system; NULL if no thread could start. */
+static struct syncer *
+syncer_start(int fd)
+{
+	struct syncer	*y;
+
+	y = xcalloc(1, sizeof(*y));
+	y->fd = fd;
+	if (pthread_create(&y->thr, NULL, syncer_run, y) != 0) {
+		free(y);
+		return NULL;
+	}
+	return y;
+}
+
+/* Wait for it; 1 if the flush succeeded (else errno is set). */
+static int
+syncer_end(struct syncer **yp)
+{
+	struct syncer	*y = *yp;
+	int		 err;
+
+	pthread_join(y->thr, NULL);
+	err = y->err;
+	free(y);
+	*yp = NULL;
+	errno = err;
+	return err == 0;
 }
 
 static int
@@ -919,6 +981,7 @@ site_finish(struct site *s, int ok, struct site_stats *stats)
 	char		**stale = NULL;
 	sqlite3_stmt	*st;
 	sqlite3		*h;
+	struct syncer	*sy = NULL;
 	size_t		 i, j, nfin = 0, nstale = 0, maxstale = 0;
 	int		 r, own = 0, in = 0, rc = 0, clean;
 
@@ -993,11 +1056,16 @@ site_finish(struct site *s, int ok, struct site_stats *stats)
 		}
 	}
 
-	if (s->marked && syncfs(s->rootfd) == -1) {
+	/*
+	 * Flush the run's files while the manifest is applied (the flush is
+	 * the disk's time, the manifest the CPU's); it commits only once
+	 * the files are on disk.
+	 */
+	if (s->marked && (sy = syncer_start(s->rootfd)) == NULL &&
+	    syncfs(s->rootfd) == -1) {
 		kerr("%s: syncfs: %s", s->dir, strerror(errno));
 		s->ioerr = 1;
 	}
-	clean = ok && !s->ioerr;
 
 	/* Apply the manifest in one transaction. */
 	if (sqlite3_get_autocommit(h)) {
@@ -1019,6 +1087,11 @@ site_finish(struct site *s, int ok, struct site_stats *stats)
 		if (!db_run(s->db, st))
 			goto out;
 	}
+	if (sy != NULL && !syncer_end(&sy)) {
+		kerr("%s: syncfs: %s", s->dir, strerror(errno));
+		s->ioerr = 1;
+	}
+	clean = ok && !s->ioerr;
 	/*
 	 * After a crash only a clean full run has checked every file, so
 	 * only that clears the marker the crashed run left.
@@ -1050,9 +1123,126 @@ out:
 		free(stale[i]);
 	free(stale);
 	free(fin);
+	if (sy != NULL)
+		(void)syncer_end(&sy);
 	if (stats != NULL)
 		*stats = s->st;
 	return rc;
+}
+
+/*
+ * Hand what this run did (every op with its deps, the counts and the
+ * dirty state) to another process's site_import(), through fd: a
+ * worker process of a parallel full build ends with this instead of
+ * site_finish().  The format is raw structs: the same program reads
+ * it.  1 ok, 0 error (printed).
+ */
+int
+site_export(const struct site *s, int fd)
+{
+	struct op	 o;
+	size_t		 i, n;
+	int		 flags[2];
+
+	flags[0] = s->marked;
+	flags[1] = s->ioerr || s->inpage;
+	if (!util_write_all(fd, &s->opsz, sizeof(s->opsz)) ||
+	    !util_write_all(fd, &s->st, sizeof(s->st)) ||
+	    !util_write_all(fd, flags, sizeof(flags)))
+		goto fail;
+	for (i = 0; i < s->opsz; i++) {
+		o = s->ops[i];
+		n = strlen(o.path);
+		o.path = NULL;
+		if (!util_write_all(fd, &o, sizeof(o)) ||
+		    !util_write_all(fd, &n, sizeof(n)) ||
+		    !util_write_all(fd, s->ops[i].path, n) ||
+		    !util_write_all(fd, s->deps + o.dep0,
+		    o.ndep * sizeof(*s->deps)))
+			goto fail;
+	}
+	return 1;
+fail:
+	kerr("site: export: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * Add what site_export() wrote to fd to this run, as if this process
+ * had done it.  1 ok, 0 error (printed; the run must fail).
+ */
+int
+site_import(struct site *s, int fd)
+{
+	struct site_stats st;
+	struct op	 in, *o;
+	char		 path[SITE_PATH_MAX + 1];
+	size_t		 nops, i, n;
+	int		 flags[2];
+
+	if (s->finished || s->inpage ||
+	    !util_read_all(fd, &nops, sizeof(nops)) ||
+	    !util_read_all(fd, &st, sizeof(st)) ||
+	    !util_read_all(fd, flags, sizeof(flags)))
+		goto fail;
+	for (i = 0; i < nops; i++) {
+		if (!util_read_all(fd, &in, sizeof(in)) ||
+		    !util_read_all(fd, &n, sizeof(n)) || n > SITE_PATH_MAX ||
+		    in.ndep > SITE_DEPS_MAX || !util_read_all(fd, path, n))
+			goto fail;
+		path[n] = '\0';
+		o = op_new(s, path);
+		o->removed = in.removed;
+		o->changed = in.changed;
+		o->have_old = in.have_old;
+		o->man = in.man;
+		o->depsdiff = in.depsdiff;
+		o->size = in.size;
+		memcpy(o->hash, in.hash, sizeof(o->hash));
+		memcpy(o->dsum, in.dsum, sizeof(o->dsum));
+		if (s->depsz + in.ndep > s->depmax) {
+			s->depmax = s->depsz + in.ndep + 1024;
+			s->deps = xrealloc(s->deps,
+			    s->depmax * sizeof(*s->deps));
+		}
+		if (!util_read_all(fd, s->deps + s->depsz,
+		    in.ndep * sizeof(*s->deps)))
+			goto fail;
+		o->ndep = in.ndep;
+		s->depsz += in.ndep;
+		if (in.removed && (s->gone != NULL ||
+		    (s->gone = strset_new()) != NULL))
+			strset_add(s->gone, path);
+	}
+	s->st.written += st.written;
+	s->st.unchanged += st.unchanged;
+	s->st.deleted += st.deleted;
+	s->st.bytes_written += st.bytes_written;
+	s->st.bytes += st.bytes;
+	s->marked |= flags[0];
+	s->ioerr |= flags[1];
+	return 1;
+fail:
+	kerr("site: import: a worker's report is cut short");
+	return 0;
+}
+
+/*
+ * Whether this run removed relpath with site_remove() (a page written
+ * again after that still counts: the caller knows what it wrote).
+ */
+int
+site_gone(const struct site *s, const char *relpath)
+{
+	return s->gone != NULL && strset_has(s->gone, relpath);
+}
+
+/* Have fn(arg, …) called with every file the run writes from now on. */
+void
+site_on_write(struct site *s, site_write_fn *fn, void *arg)
+{
+	s->onwrite = fn;
+	s->onwrite_arg = arg;
 }
 
 /*
@@ -1090,5 +1280,6 @@ site_free(struct site *s)
 	free(s->deps);
 	free(s->rbuf);
 	free(s->dir);
+	strset_free(s->gone);
 	free(s);
 }

@@ -122,9 +122,11 @@ db_open(const char *path, int flags)
 	 * memory-mapped reads keep it out of pread().
 	 */
 	if (!pragma(db, "PRAGMA foreign_keys = ON") ||
-	    !pragma(db, "PRAGMA trusted_schema = OFF") ||
-	    !pragma(db, "PRAGMA cache_size = -65536") ||
-	    !pragma(db, "PRAGMA mmap_size = 1073741824"))
+	    !pragma(db, "PRAGMA trusted_schema = OFF"))
+		goto fail;
+	if ((flags & DB_LEAN) ? !pragma(db, "PRAGMA cache_size = -4096") :
+	    (!pragma(db, "PRAGMA cache_size = -65536") ||
+	    !pragma(db, "PRAGMA mmap_size = 1073741824")))
 		goto fail;
 	if (!(flags & DB_READONLY) &&
 	    (!pragma(db, "PRAGMA journal_mode = WAL") ||

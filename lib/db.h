@@ -17,6 +17,7 @@ struct db;
 
 #define DB_READONLY	0x01
 #define DB_CREATE	0x02
+#define DB_LEAN		0x04	/* a second reader: small cache, no mmap */
 
 /*
  * Open path with WAL, synchronous=FULL, foreign_keys=ON and a busy

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -131,6 +132,44 @@ util_mkdirs(const char *dir)
 	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
 		kerr("%s: %s", path, strerror(errno));
 		return 0;
+	}
+	return 1;
+}
+
+int
+util_write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char	*b = p;
+	ssize_t			 w;
+
+	while (n > 0) {
+		if ((w = write(fd, b, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 1;
+}
+
+int
+util_read_all(int fd, void *p, size_t n)
+{
+	unsigned char	*b = p;
+	ssize_t		 r;
+
+	while (n > 0) {
+		if ((r = read(fd, b, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		if (r == 0)
+			return 0;
+		b += r;
+		n -= (size_t)r;
 	}
 	return 1;
 }

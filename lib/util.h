@@ -33,4 +33,11 @@ int	 util_strtoll(const char *, long long, long long, long long *);
  */
 int	 util_mkdirs(const char *dir);
 
+/*
+ * Write or read exactly n bytes of fd, retrying after EINTR and short
+ * counts; 1 ok, 0 error or (reading) end of file.  Not printed.
+ */
+int	 util_write_all(int fd, const void *, size_t n);
+int	 util_read_all(int fd, void *, size_t n);
+
 #endif

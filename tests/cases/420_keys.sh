@@ -50,8 +50,9 @@ fill() { # fill KEYFILE BASEID: a member, an outbox row and a token
 	sq "INSERT INTO outbox (id, template, to_ct, subject, body_ct, next_at, created_at)
 	    VALUES ($b, 't', x'$(seal "$k" outbox to_ct "$b" "u$b@example.jp")', 's',
 	    x'$(seal "$k" outbox body_ct "$b" "本文 $b")', $NOW, $NOW)"
-	sq "INSERT INTO token (hash, purpose, payload_ct, created_at, expires_at)
-	    VALUES (randomblob(32), 'held_form', x'$(seal "$k" token payload_ct 0 "p$b")', $NOW, $NOW + 99)"
+	# as formsvc's flow_token_new seals it: (token, purpose, subject id)
+	sq "INSERT INTO token (hash, purpose, subject_kind, subject_id, payload_ct, created_at, expires_at)
+	    VALUES (randomblob(32), 'one_click', 'posting', $b, x'$(seal "$k" token one_click "$b" "member=$b")', $NOW, $NOW + 99)"
 }
 cp "$K/data.key" "$T/k0"
 K0=$(kid "$K/data.key")

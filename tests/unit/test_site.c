@@ -274,16 +274,29 @@ put(struct site *s, const char *rel, const char *text)
 	return site_put(s, rel, text, strlen(text));
 }
 
-/* The standard full build; with2 = 0 leaves out event 2. */
+static int
+to_pack(void *arg, const char *relpath, const void *bytes, size_t len,
+    const struct stat *st)
+{
+	return histpack_put(arg, relpath, bytes, len, st);
+}
+
+/*
+ * The standard full build; with2 = 0 leaves out event 2.  With msg, it
+ * commits, its blobs streamed into a pack as kenmin-gen build does.
+ */
 static int
 build(struct gen *g, const char *ev1, int with2, struct site_stats *st,
     int *committed, const char *msg)
 {
 	struct site	*s;
+	struct histpack	*hp = NULL;
 	int		 ok = 1;
 
 	if ((s = site_open(g->db, sitedir, SITE_FULL)) == NULL)
 		return 0;
+	if (msg != NULL && (hp = history_pack_start(g)) != NULL)
+		site_on_write(s, to_pack, hp);
 	ok &= put(s, "index.html", page_index);
 	ok &= site_page_begin(s, "events/1/index.html");
 	site_dep(s, "event", 1);
@@ -300,7 +313,8 @@ build(struct gen *g, const char *ev1, int with2, struct site_stats *st,
 	ok &= site_page_end(s, page_list, strlen(page_list));
 	ok &= site_finish(s, 1, st);
 	if (ok && msg != NULL)
-		ok &= history_commit(g, s, msg, committed);
+		ok &= history_commit(g, s, st, hp, msg, committed);
+	histpack_free(hp);
 	site_free(s);
 	return ok;
 }
@@ -459,8 +473,9 @@ main(void)
 		T_OK(site_page_end(s, "<ul></ul>\n", 10), "publish: page end");
 		T_OK(site_finish(s, 1, &st) && st.written == 1 &&
 		    st.deleted == 1, "publish: 1 written, 1 deleted");
-		T_OK(history_commit(&g, s, "publish: event 1 removed",
-		    &committed) && committed, "publish: committed");
+		T_OK(history_commit(&g, s, &st, NULL,
+		    "publish: event 1 removed", &committed) && committed,
+		    "publish: committed");
 		T_OK(site_change(s, 0, &r) != NULL && site_change(s, 2, &r) ==
 		    NULL, "publish: two changes listed");
 		site_free(s);
@@ -572,7 +587,8 @@ main(void)
 	g.cfg = &bad;
 	s = site_open(g.db, sitedir, 0);
 	T_OK(s != NULL && put(s, "new.html", "n") && site_finish(s, 1, NULL) &&
-	    !history_commit(&g, s, "x", &committed), "git inside: refused");
+	    !history_commit(&g, s, NULL, NULL, "x", &committed),
+	    "git inside: refused");
 	site_free(s);
 	T_OK(!exists(".git"), "git inside: not created");
 	g.cfg = &cfg;
