@@ -31,6 +31,7 @@ enum stmt {
 	STMT_WD_SUBS,
 	STMT_WITHDRAWN,
 	STMT_IDEMPOTENCY,
+	STMT_RATE,
 	STMT_MEMBER_COLS,
 	STMT_UPLOADS_OLD,
 	STMT_UPLOAD_DEL,
@@ -84,6 +85,8 @@ static const char *const sql[STMT__MAX] = {
 	"IS NOT NULL",
 	/* STMT_IDEMPOTENCY */
 	"DELETE FROM idempotency WHERE created_at < ?1",
+	/* STMT_RATE: buckets name client addresses; no window is over a day */
+	"DELETE FROM rate_limit WHERE window_start < ?1",
 	/* STMT_MEMBER_COLS: sealed member columns STMT_WITHDRAWN misses */
 	"SELECT name FROM pragma_table_info('member') WHERE name LIKE '%\\_ct' "
 	"ESCAPE '\\' AND name NOT IN ('email_ct', 'name_ct', 'kana_ct', "
@@ -234,7 +237,7 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	sqlite3_stmt		*st;
 	const char		*who;
 	struct buf		 names;
-	long long		 n[9];
+	long long		 n[10];
 	int64_t			 now;
 	int			 r, began = 0, rc = 0;
 
@@ -279,6 +282,7 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	    !run(g, STMT_WITHDRAWN, now - c->withdrawn_days * DAY, now,
 	    &n[5]) ||
 	    !run(g, STMT_IDEMPOTENCY, now - DAY, 0, &n[7]) ||
+	    !run(g, STMT_RATE, now - 2 * DAY, 0, &n[9]) ||
 	    !old_uploads(g, now - DAY, &names, &n[8]))
 		goto out;
 	if (!log_class(g, now, "unverified_member",
@@ -296,7 +300,9 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	    !log_class(g, now, "idempotency", "idempotency rows deleted",
 	    n[7], who) ||
 	    !log_class(g, now, "upload", "unsent quarantined uploads deleted",
-	    n[8], who))
+	    n[8], who) ||
+	    !log_class(g, now, "rate_limit", "rate-limit counters deleted",
+	    n[9], who))
 		goto out;
 	if (!db_commit(g->db))
 		goto out;
@@ -305,8 +311,8 @@ cmd_purge(struct gen *g, int argc, char *argv[])
 	printf("purge: %lld unverified, %lld unconfirmed subscriptions, "
 	    "%lld tokens, %lld sessions, %lld applications, %lld withdrawn "
 	    "members erased (%lld related rows), %lld idempotency, "
-	    "%lld uploads\n",
-	    n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8]);
+	    "%lld uploads, %lld rate-limit counters\n",
+	    n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9]);
 	rc = 1;
 out:
 	if (began)

@@ -56,6 +56,7 @@ sq "INSERT INTO application (id, kind, posting_id, from_member_id, body_ct, idem
  (3, 'request', NULL, 5, x'01', 'k3', $N - 366*$D),
  (4, 'request', NULL, 5, x'01', 'k4', $N - 300*$D)"
 sq "INSERT INTO idempotency (key, result, created_at) VALUES ('old', 'r', $N - 2*$D), ('new', 'r', $N - 60)"
+sq "INSERT INTO rate_limit (bucket, window_start, count) VALUES ('contact:198.51.100.1', $N - 3*$D, 2), ('contact:198.51.100.2', $N - 600, 1)"
 
 "$GEN" purge > "$T/out" 2> "$T/err"
 check "purge exits 0" test $? = 0
@@ -68,10 +69,11 @@ check "withdrawn 31 days: every personal field erased" test \
 check "withdrawn 29 days: kept" test "$(sq "SELECT login_id || hex(name_ct) FROM member WHERE id=4")" = wd408
 check "active member untouched" test "$(sq "SELECT login_id FROM member WHERE id=5")" = act5
 check "old idempotency row deleted" test "$(sq "SELECT group_concat(key) FROM idempotency")" = new
-check "one audit row per class (8)" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge'")" = 8
+check "old rate-limit counter (a client address) deleted, current kept" test "$(sq "SELECT group_concat(bucket) FROM rate_limit")" = contact:198.51.100.2
+check "one audit row per class (9)" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge'")" = 9
 check "counts in the audit rows" test "$(sq "SELECT group_concat(target_kind || '=' || substr(detail, instr(detail, ': ') + 2, instr(detail, ';') - instr(detail, ': ') - 2), ' ') FROM (SELECT * FROM audit WHERE action='retention_purge' ORDER BY id)")" = \
-    "unverified_member=1 subscriber=0 token=2 session=3 application=2 withdrawn_member=1 idempotency=1 upload=0"
-check "audit rows name who ran it" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge' AND detail LIKE '%run by $(id -un)'")" = 8
+    "unverified_member=1 subscriber=0 token=2 session=3 application=2 withdrawn_member=1 idempotency=1 upload=0 rate_limit=1"
+check "audit rows name who ran it" test "$(sq "SELECT count(*) FROM audit WHERE action='retention_purge' AND detail LIKE '%run by $(id -un)'")" = 9
 check "audit chain intact" sh -c "'$GEN' audit verify | grep -q intact"
 "$GEN" purge > /dev/null 2>&1
 check "second run: erased member not counted again" test "$(sq "SELECT detail FROM audit WHERE action='retention_purge' AND target_kind='withdrawn_member' ORDER BY id DESC LIMIT 1")" = \
