@@ -482,23 +482,6 @@ show_confirm(struct ctx *ctx, struct form *fm, enum akind k,
 	return rc;
 }
 
-/* Queue one mail: to, Reply-To (may be NULL), the center's BCC or not. */
-static int
-mail(struct ctx *ctx, const char *tmpl, const char *to, const char *reply,
-    int bcc, const char *subject, const char *body)
-{
-	struct mail	 m;
-
-	memset(&m, 0, sizeof(m));
-	m.template = tmpl;
-	m.to = to;
-	m.reply_to = reply;
-	m.bcc_center = bcc ? "aikasa" : NULL;
-	m.subject = subject;
-	m.body = body;
-	return outbox_enqueue(ctx->db, ctx->keys, &m, NULL);
-}
-
 static const char sig[] =
     "\n-- \nあいかさねっと（やまぐち県民活動支援センター）\n";
 
@@ -570,8 +553,9 @@ store_and_mail(struct ctx *ctx, enum akind k, int64_t id,
 	if (!buf_ok(&body))
 		goto out;
 	/* To the group (or the member asked), Reply-To the sender. */
-	if (!mail(ctx, kinfo[k].mail, buf_str(&to->email),
-	    buf_str(&from->email), 1, kinfo[k].subject, buf_str(&body)))
+	if (!flow_mail_reply(ctx, kinfo[k].mail, buf_str(&to->email),
+	    buf_str(&from->email), "aikasa", kinfo[k].subject,
+	    buf_str(&body)))
 		goto out;
 
 	/* The sender's copy. */
@@ -594,8 +578,8 @@ store_and_mail(struct ctx *ctx, enum akind k, int64_t id,
 	buf_puts(&body, "\nお心当たりのない場合は、あいかさねっと"
 	    "（やまぐち県民活動支援センター）までご連絡ください。\n");
 	buf_puts(&body, sig);
-	if (!buf_ok(&body) || !mail(ctx, kinfo[k].receipt,
-	    buf_str(&from->email), NULL, 0, kinfo[k].rsubject, buf_str(&body)))
+	if (!buf_ok(&body) || !flow_mail(ctx, kinfo[k].receipt,
+	    buf_str(&from->email), kinfo[k].rsubject, buf_str(&body)))
 		goto out;
 	rc = 1;
 out:

@@ -204,7 +204,6 @@ put_jst(struct buf *b, long long now)
 static int
 contact_mails(struct ctx *ctx, struct form *fm)
 {
-	struct mail	 m;
 	struct buf	 body, subj;
 	const char	*cat, *email, *tel;
 	char		 bucket[BUCKET_MAX], hex[BIDX_SZ * 2 + 1];
@@ -234,13 +233,8 @@ contact_mails(struct ctx *ctx, struct form *fm)
 	buf_printf(&subj, "【スーパーネット】お問い合わせ（%s）", cat);
 	if (!buf_ok(&body) || !buf_ok(&subj))
 		goto out;
-	memset(&m, 0, sizeof(m));
-	m.template = "contact_center";
-	m.to = ctx->cfg->center_supernet;
-	m.reply_to = email;
-	m.subject = buf_str(&subj);
-	m.body = buf_str(&body);
-	if (!outbox_enqueue(ctx->db, ctx->keys, &m, NULL))
+	if (!flow_mail_reply(ctx, "contact_center", ctx->cfg->center_supernet,
+	    email, NULL, buf_str(&subj), buf_str(&body)))
 		goto out;
 
 	if ((lower = text_normalize(email)) == NULL)

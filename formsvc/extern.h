@@ -763,6 +763,9 @@ int	 flow_audit(struct ctx *, const char *action, const char *target_kind,
 	    int64_t target_id, const char *detail);
 int	 flow_mail(struct ctx *, const char *tmpl, const char *to,
 	    const char *subject, const char *body);
+int	 flow_mail_reply(struct ctx *, const char *tmpl, const char *to,
+	    const char *reply, const char *bcc_site, const char *subject,
+	    const char *body);
 int	 flow_rate(struct ctx *, const char *bucket, long long window,
 	    long long max);
 int	 flow_mail_center(struct ctx *, const char *site, const char *tmpl,

@@ -327,6 +327,20 @@ int
 flow_mail(struct ctx *ctx, const char *tmpl, const char *to,
     const char *subject, const char *body)
 {
+	return flow_mail_reply(ctx, tmpl, to, NULL, NULL, subject, body);
+}
+
+/*
+ * flow_mail() with a Reply-To (the person who wrote, so that the
+ * addressee can answer them directly; NULL for none) and, with
+ * bcc_site ("supernet" or "aikasa"; NULL for none), the center of that
+ * site as a hidden recipient.
+ */
+int
+flow_mail_reply(struct ctx *ctx, const char *tmpl, const char *to,
+    const char *reply, const char *bcc_site, const char *subject,
+    const char *body)
+{
 	struct mail	 m;
 
 	if (!sess_keys(ctx))
@@ -334,6 +348,8 @@ flow_mail(struct ctx *ctx, const char *tmpl, const char *to,
 	memset(&m, 0, sizeof(m));
 	m.template = tmpl;
 	m.to = to;
+	m.reply_to = reply;
+	m.bcc_center = bcc_site;
 	m.subject = subject;
 	m.body = body;
 	return outbox_enqueue(ctx->db, ctx->keys, &m, NULL);
