@@ -1210,9 +1210,11 @@ site_import(struct site *s, int fd)
 			goto fail;
 		o->ndep = in.ndep;
 		s->depsz += in.ndep;
-		if (in.removed && (s->gone != NULL ||
-		    (s->gone = strset_new()) != NULL))
+		if (in.removed) {
+			if (s->gone == NULL)
+				s->gone = strset_new();
 			strset_add(s->gone, path);
+		}
 	}
 	s->st.written += st.written;
 	s->st.unchanged += st.unchanged;
