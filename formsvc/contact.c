@@ -101,14 +101,6 @@ static const char privacy_notice[] =
     "利用し、法令に基づく場合を除き、ご本人の同意なく第三者に提供する"
     "ことはありません。";
 
-/* The e-mail entered twice must be the same (as register.c asks). */
-static void
-check_email_again(struct form *fm, size_t i)
-{
-	if (strcmp(form_val(fm, KEY_R_EMAIL), form_val(fm, KEY_R_EMAIL2)) != 0)
-		form_error(fm, i, "確認のために入力したEメールが一致しません。");
-}
-
 static const struct ffield contact_form[] = {
 	{ KEY_R_NAME, "お名前", FK_TEXT, 1, NULL, NULL, 0, 50,
 	  "例：山口 太郎", NULL, FO_NONE, NULL, "name" },
@@ -116,7 +108,7 @@ static const struct ffield contact_form[] = {
 	  "回答と受付の確認をこのアドレスにお送りします。"
 	  "例：taro@example.jp", NULL, FO_NONE, NULL, "email" },
 	{ KEY_R_EMAIL2, "Eメール（確認用）", FK_EMAIL, 1, NULL,
-	  check_email_again, 0, 254, "確認のため、もう一度入力してください。",
+	  form_check_email2, 0, 254, "確認のため、もう一度入力してください。",
 	  NULL, FO_NONE, NULL, "email" },
 	{ KEY_R_TEL, "電話番号", FK_TEL, 0, NULL, NULL, 0, 20,
 	  "お電話での連絡を希望される場合に、市外局番から入力してください"

@@ -147,13 +147,6 @@ check_url(struct form *fm, size_t i)
 		    "アドレスを入力してください。");
 }
 
-static void
-check_email2(struct form *fm, size_t i)
-{
-	if (strcmp(form_val(fm, KEY_R_EMAIL), form_val(fm, KEY_R_EMAIL2)) != 0)
-		form_error(fm, i, "確認のために入力したEメールが一致しません。");
-}
-
 /* 紙1 イベント・募集: every row, in the order the detail page shows. */
 static const struct ffield ev_form[] = {
 	{ KEY_EV_CATEGORY, "募集の種類", FK_RADIO, 1, NULL, NULL, 0, 0, NULL,
@@ -208,9 +201,9 @@ static const struct ffield ev_form[] = {
 	{ KEY_R_EMAIL, "Eメール", FK_EMAIL, 1, NULL, NULL, 0, 254,
 	  "公開されません。確認のメールと受付のメールをお送りします。"
 	  "例：taro@example.jp", NULL, FO_NONE, NULL, "email" },
-	{ KEY_R_EMAIL2, "Eメール（確認用）", FK_EMAIL, 1, NULL, check_email2, 0,
-	  254, "確認のため、もう一度入力してください。", NULL, FO_NONE, NULL,
-	  "email" },
+	{ KEY_R_EMAIL2, "Eメール（確認用）", FK_EMAIL, 1, NULL,
+	  form_check_email2, 0, 254, "確認のため、もう一度入力してください。",
+	  NULL, FO_NONE, NULL, "email" },
 };
 
 /* Which screen: a new entry or a 修正依頼 through the private link. */

@@ -692,6 +692,7 @@ void	 form_read(struct form *);
 int	 form_validate(struct form *);
 void	 form_error(struct form *, size_t idx, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+void	 form_check_email2(struct form *, size_t idx);
 int	 form_shown(const struct form *, size_t idx);
 size_t	 form_find(const struct form *, enum key);
 const char *form_val(const struct form *, enum key);

@@ -929,6 +929,17 @@ form_read(struct form *fm)
 }
 
 /*
+ * The check of an "email2" field (KEY_R_EMAIL2): the address typed a
+ * second time must equal KEY_R_EMAIL's.
+ */
+void
+form_check_email2(struct form *fm, size_t i)
+{
+	if (strcmp(form_val(fm, KEY_R_EMAIL), form_val(fm, KEY_R_EMAIL2)) != 0)
+		form_error(fm, i, "確認のために入力したEメールが一致しません。");
+}
+
+/*
  * Give field idx the message fmt (printf, Japanese, naming the field),
  * unless it already has one: the first rule that fails is shown.
  */

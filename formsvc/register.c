@@ -153,13 +153,6 @@ check_pw2(struct form *fm, size_t i)
 		form_error(fm, i, "確認のために入力したパスワードが一致しません。");
 }
 
-static void
-check_email2(struct form *fm, size_t i)
-{
-	if (strcmp(form_val(fm, KEY_R_EMAIL), form_val(fm, KEY_R_EMAIL2)) != 0)
-		form_error(fm, i, "確認のために入力したEメールが一致しません。");
-}
-
 void
 reg_check_kana(struct form *fm, size_t i)
 {
@@ -291,7 +284,7 @@ static const struct ffield reg_form[] = {
 	{ KEY_R_EMAIL, "Eメール", FK_EMAIL, 1, NULL, NULL, 0, 254,
 	  "確認のメールをお送りします。例：taro@example.jp", NULL, FO_NONE,
 	  NULL, "email" },
-	{ KEY_R_EMAIL2, "Eメール（確認用）", FK_EMAIL, 1, NULL, check_email2,
+	{ KEY_R_EMAIL2, "Eメール（確認用）", FK_EMAIL, 1, NULL, form_check_email2,
 	  0, 254, "確認のため、もう一度入力してください。", NULL, FO_NONE,
 	  NULL, "email" },
 	{ KEY_R_GENDER, "性別", FK_SELECT, 1, is_ind, NULL, 0, 0, NULL, NULL,
