@@ -896,8 +896,7 @@ event_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 {
 	struct form	 live, req;
 	struct evmode	 m;
-	struct buf	 vals, a, b;
-	struct tval	*o;
+	struct buf	 vals;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -907,8 +906,6 @@ event_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	memset(&m, 0, sizeof(m));
 	m.id = id;
 	buf_init(&vals, PAYLOAD_MAX);
-	buf_init(&a, 64 * 1024);
-	buf_init(&b, 64 * 1024);
 	if (record_payload(ctx, id, &vals, NULL, 0) != 1 ||
 	    !form_init(&live, ctx, ev_form, KENMIN_NELEM(ev_form), &m) ||
 	    !form_from_payload(&live, buf_str(&vals)))
@@ -916,31 +913,16 @@ event_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	if (payload != NULL && (!form_init(&req, ctx, ev_form,
 	    KENMIN_NELEM(ev_form), &m) || !form_from_payload(&req, payload)))
 		goto out;
-	for (i = 0; i < live.fieldsz; i++) {
-		/* The confirmation copy of the address says nothing new. */
-		if (live.fields[i].key == KEY_R_EMAIL2)
-			continue;
-		buf_reset(&a);
-		form_text(&live, i, &a);
-		o = tv_push_obj(rows);
-		tv_set_str(o, "label", live.fields[i].label);
-		if (payload == NULL) {
-			tv_set_str(o, "value", buf_str(&a));
-			continue;
-		}
-		buf_reset(&b);
-		form_text(&req, i, &b);
-		tv_set_str(o, "before", buf_str(&a));
-		tv_set_str(o, "after", buf_str(&b));
-		tv_set_bool(o, "changed", strcmp(buf_str(&a), buf_str(&b)) != 0);
-	}
+	/* The confirmation copy of the address says nothing new. */
+	for (i = 0; i < live.fieldsz; i++)
+		if (live.fields[i].key != KEY_R_EMAIL2)
+			form_review_row(&live, payload != NULL ? &req : NULL, i,
+			    rows);
 	rc = 1;
 out:
 	if (vals.p != NULL)
 		sodium_memzero(vals.p, vals.len);
 	buf_free(&vals);
-	buf_free(&a);
-	buf_free(&b);
 	form_free(&live);
 	form_free(&req);
 	return rc;

@@ -693,6 +693,8 @@ int	 form_validate(struct form *);
 void	 form_error(struct form *, size_t idx, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 form_check_email2(struct form *, size_t idx);
+void	 form_review_row(struct form *now, struct form *req, size_t idx,
+	    struct tval *rows);
 int	 form_shown(const struct form *, size_t idx);
 size_t	 form_find(const struct form *, enum key);
 const char *form_val(const struct form *, enum key);

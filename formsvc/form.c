@@ -1400,6 +1400,42 @@ form_text(struct form *fm, size_t idx, struct buf *b)
 }
 
 /*
+ * One row of a staff review screen for field idx: {label, value} of
+ * now, or with req (an edit request of the same form) {label, before,
+ * after, changed}; values as form_text() gives them, 「（なし）」 for a
+ * field a form does not show.  The strings are copied into rows' arena.
+ */
+void
+form_review_row(struct form *now, struct form *req, size_t idx,
+    struct tval *rows)
+{
+	struct buf	 a, b;
+	struct tval	*o;
+
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	if (form_shown(now, idx))
+		form_text(now, idx, &a);
+	else
+		buf_puts(&a, "（なし）");
+	o = tv_push_obj(rows);
+	tv_set_str(o, "label", now->fields[idx].label);
+	if (req == NULL)
+		tv_set_str(o, "value", buf_str(&a));
+	else {
+		if (form_shown(req, idx))
+			form_text(req, idx, &b);
+		else
+			buf_puts(&b, "（なし）");
+		tv_set_str(o, "before", buf_str(&a));
+		tv_set_str(o, "after", buf_str(&b));
+		tv_set_bool(o, "changed", strcmp(buf_str(&a), buf_str(&b)) != 0);
+	}
+	buf_free(&a);
+	buf_free(&b);
+}
+
+/*
  * Hold upload id in the shown FK_FILE field k, as when a form is
  * filled from a stored record: the field gets a fresh reference for
  * this visitor.  1 ok, 0 if there is no such field or no keys.

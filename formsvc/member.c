@@ -693,28 +693,6 @@ form_enc(const struct form *fm, int mask, struct buf *b)
 	}
 }
 
-/* The text of field i as a person reads it (option labels), into b. */
-static void
-field_text(const struct form *fm, size_t i, struct buf *b)
-{
-	const struct ffield	*fd = &fm->fields[i];
-	const char		*lb;
-	size_t			 j;
-
-	buf_reset(b);
-	for (j = 0; j < fm->v[i].valsz; j++) {
-		lb = fd->optsrc != FO_NONE ? form_label(fm, i, fm->v[i].vals[j]) :
-		    fm->v[i].vals[j];
-		if (lb == NULL)
-			continue;
-		if (b->len > 0)
-			buf_puts(b, "、");
-		buf_puts(b, lb);
-	}
-	if (b->len == 0)
-		buf_puts(b, "（未入力）");
-}
-
 /* Push {label, value} onto rows. */
 static void
 row_push(struct tval *rows, const char *label, const char *value)
@@ -1101,8 +1079,7 @@ detail_rows(struct ctx *ctx, int64_t id, struct tval *rows)
 	for (i = 0; i < fm.fieldsz; i++) {
 		if (!form_shown(&fm, i))
 			continue;
-		field_text(&fm, i, &b);
-		row_push(rows, fm.fields[i].label, buf_str(&b));
+		form_review_row(&fm, NULL, i, rows);
 	}
 	if (r.t == MT_GROUP) {
 		buf_reset(&b);
@@ -1180,8 +1157,6 @@ member_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 {
 	struct form	 before, after;
 	struct marg	 ab, aa;
-	struct buf	 b1, b2;
-	struct tval	*o;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -1190,40 +1165,17 @@ member_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 		return detail_rows(ctx, id, rows);
 	memset(&before, 0, sizeof(before));
 	memset(&after, 0, sizeof(after));
-	buf_init(&b1, 64 * 1024);
-	buf_init(&b2, 64 * 1024);
 	if (!payload_form(ctx, id, NULL, &before, &ab) ||
 	    !payload_form(ctx, id, payload, &after, &aa))
 		goto out;
-	for (i = 0; i < after.fieldsz; i++) {
-		if (key_class(after.fields[i].key) != MC_REVIEW ||
-		    (!form_shown(&before, i) && !form_shown(&after, i)))
-			continue;
-		if (form_shown(&before, i))
-			field_text(&before, i, &b1);
-		else {
-			buf_reset(&b1);
-			buf_puts(&b1, "（なし）");
-		}
-		if (form_shown(&after, i))
-			field_text(&after, i, &b2);
-		else {
-			buf_reset(&b2);
-			buf_puts(&b2, "（なし）");
-		}
-		o = tv_push_obj(rows);
-		tv_set_str(o, "label", after.fields[i].label);
-		tv_set_str(o, "before", buf_str(&b1));
-		tv_set_str(o, "after", buf_str(&b2));
-		tv_set_bool(o, "changed", strcmp(buf_str(&b1),
-		    buf_str(&b2)) != 0);
-	}
+	for (i = 0; i < after.fieldsz; i++)
+		if (key_class(after.fields[i].key) == MC_REVIEW &&
+		    (form_shown(&before, i) || form_shown(&after, i)))
+			form_review_row(&before, &after, i, rows);
 	rc = 1;
 out:
 	form_free(&before);
 	form_free(&after);
-	buf_free(&b1);
-	buf_free(&b2);
 	return rc;
 }
 

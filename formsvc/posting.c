@@ -1124,25 +1124,6 @@ out:
 
 /* ---- hooks of the staff review (review.c) ---- */
 
-/* The value of field i as a person reads it (option labels, joined). */
-static void
-shown_value(const struct form *fm, size_t i, struct buf *b)
-{
-	const char	*lb;
-	size_t		 j;
-
-	buf_reset(b);
-	for (j = 0; j < fm->v[i].valsz; j++) {
-		lb = fm->fields[i].optsrc != FO_NONE ?
-		    form_label(fm, i, fm->v[i].vals[j]) : fm->v[i].vals[j];
-		if (lb == NULL || *lb == '\0')
-			continue;
-		if (b->len > 0)
-			buf_puts(b, "、");
-		buf_puts(b, lb);
-	}
-}
-
 /*
  * Label/value rows of posting id for the staff screen; with payload
  * (an edit request's opened values) {label, before, after, changed}.
@@ -1155,8 +1136,7 @@ posting_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	struct form	 cur, nw;
 	struct pflow	 pf = { 1 };
 	struct prow	 pr;
-	struct buf	 live, a, b;
-	struct tval	*o;
+	struct buf	 live;
 	int64_t		 files[3];
 	size_t		 i;
 	int		 rc = 0;
@@ -1165,8 +1145,6 @@ posting_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	memset(&cur, 0, sizeof(cur));
 	memset(&nw, 0, sizeof(nw));
 	buf_init(&live, PAYLOAD_MAX);
-	buf_init(&a, PAYLOAD_MAX);
-	buf_init(&b, PAYLOAD_MAX);
 	if (!row_payload(ctx, id, 0, &pr, &live) || !pr.found ||
 	    !form_init(&cur, ctx, post_form, KENMIN_NELEM(post_form), &pf) ||
 	    !payload_read(&cur, buf_str(&live), files))
@@ -1175,28 +1153,15 @@ posting_review_rows(struct ctx *ctx, int64_t id, const char *payload,
 	    KENMIN_NELEM(post_form), &pf) || !payload_read(&nw, payload,
 	    files)))
 		goto out;
-	for (i = 0; i < cur.fieldsz; i++) {
-		if (cur.fields[i].kind == FK_FILE)
-			continue;
-		shown_value(&cur, i, &a);
-		o = tv_push_obj(rows);
-		tv_set_str(o, "label", cur.fields[i].label);
-		if (payload == NULL) {
-			tv_set_str(o, "value", buf_str(&a));
-			continue;
-		}
-		shown_value(&nw, i, &b);
-		tv_set_str(o, "before", buf_str(&a));
-		tv_set_str(o, "after", buf_str(&b));
-		tv_set_bool(o, "changed", strcmp(buf_str(&a), buf_str(&b)) != 0);
-	}
+	for (i = 0; i < cur.fieldsz; i++)
+		if (cur.fields[i].kind != FK_FILE)
+			form_review_row(&cur, payload != NULL ? &nw : NULL, i,
+			    rows);
 	rc = 1;
 out:
 	form_free(&cur);
 	form_free(&nw);
 	buf_free(&live);
-	buf_free(&a);
-	buf_free(&b);
 	return rc;
 }
 
