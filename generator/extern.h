@@ -283,6 +283,7 @@ extern const struct family *const fam_common[];		/* feeds.c, pages.c */
 extern const struct family fam_search;			/* search.c */
 void	 search_prefetch(struct rctx *);
 void	 search_prefetch_end(struct rctx *);
+int	 cmd_search_check(struct gen *, int argc, char *argv[]);
 extern const struct family *const fam_final[];		/* misc.c: sitemap */
 
 /* render.c */

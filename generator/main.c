@@ -32,6 +32,7 @@ static const struct cmd cmds[] = {
 	{ "build-worker", cmd_build_worker, "build-worker FD VERIFY (internal: "
 	    "half of a full build)" },
 	{ "match", cmd_match, "match" },
+	{ "search-check", cmd_search_check, "search-check" },
 	{ "history", cmd_history, "history" },
 	{ "rollback", cmd_rollback, "rollback REV" },
 	{ "preview", cmd_preview, "preview org|event|member|posting ID" },

@@ -21,11 +21,18 @@
  * waits for it and writes the files.  The thread touches nothing but
  * its own struct search_pre.
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -83,67 +90,94 @@ static const struct {
  * 9 open grant (0/1), 10 muni name, 11 occupation.  ?1 is today.
  * Only public fields: no 非公開 column is ever selected (R303).
  */
-static const char *const sqls[] = {
-	"SELECT o.id, " PUBDATE("o.published_at") ", o.name, "
-	    T("o.kana") "||' '||" T("o.purpose") "||' '||" T("o.activities")
-	    "||' '||" T("o.appeal") ", o.kind, "
-	    CSV("field_id AS x FROM org_field WHERE org_id = o.id ORDER BY 1")
-	    ", " CSV("muni_id AS x FROM org_muni WHERE org_id = o.id "
-	    "ORDER BY 1") ", NULL, NULL, 0, '', '' FROM org o "
-	    "WHERE o.state = 'public' AND o.status = 'active' AND ?1 = ?1",
-	"SELECT e.id, " T("e.starts_on") ", e.title, " T("e.organizer")
-	    "||' '||" T("e.place") "||' '||" T("e.purpose") "||' '||"
-	    T("e.body") ", '', " CSV("field_id AS x FROM event_field WHERE "
-	    "event_id = e.id ORDER BY 1") ", NULL, NULL, NULL, 0, '', '' "
-	    "FROM event e WHERE e.state = 'public' AND ?1 = ?1",
-	"SELECT g.id, COALESCE(g.apply_from, " PUBDATE("g.published_at")
-	    "), g.name, " T("g.funder") "||' '||" T("g.purpose") "||' '||"
-	    T("g.target_project") "||' '||" T("g.audience") ", '', "
-	    CSV("field_id AS x FROM grant_field WHERE grant_id = g.id "
-	    "ORDER BY 1") ", NULL, " CSV("area_id AS x FROM grant_area WHERE "
-	    "grant_id = g.id ORDER BY 1") ", NULL, (g.cancelled = 0 AND "
-	    "(g.apply_from IS NULL OR g.apply_from <= ?1) AND "
-	    "(g.apply_until IS NULL OR g.apply_until >= ?1)), '', '' "
-	    "FROM grant_item g WHERE g.state = 'public'",
-	"SELECT r.id, " T("r.held_on") ", r.title, " T("r.org_name")
-	    "||' '||" T("r.place") "||' '||" T("r.body") ", '', NULL, NULL, "
-	    "NULL, NULL, 0, '', '' FROM report r WHERE r.state = 'public' "
-	    "AND ?1 = ?1",
-	"SELECT b.id, " PUBDATE("b.published_at") ", b.title, "
-	    T("b.author") "||' '||" T("b.publisher") "||' '||" T("b.body")
-	    ", '', NULL, NULL, NULL, NULL, 0, '', '' FROM book b "
-	    "WHERE b.state = 'public' AND ?1 = ?1",
-	"SELECT n.id, n.posted_on, n.title, n.body, n.site||'/'||n.kind, "
-	    "NULL, NULL, NULL, NULL, 0, '', '' FROM notice n "
-	    "WHERE n.state = 'public' AND ?1 = ?1",
-	"SELECT n.id, n.posted_on, n.title, n.body, n.site, NULL, NULL, "
-	    "NULL, NULL, 0, '', '' FROM newsletter n "
-	    "WHERE n.state = 'public' AND ?1 = ?1",
-	"SELECT m.id, " PUBDATE("m.published_at") ", " T("m.org_name")
-	    ", CASE m.type WHEN 'individual' THEN " T("m.sales_point")
-	    "||' '||" T("m.probono_content") " ELSE " T("m.purpose")
-	    "||' '||" T("m.activities") "||' '||" T("m.sales_point")
-	    " END, m.type, " CSV("field_id AS x FROM member_field WHERE "
-	    "member_id = m.id ORDER BY 1") ", " CSV("muni_id AS x FROM "
-	    "member_area WHERE member_id = m.id ORDER BY 1") ", NULL, "
-	    "m.probono_field_id, 0, " T("mu.name") ", " T("m.occupation")
-	    " FROM member m LEFT JOIN m_municipality mu ON mu.id = m.muni_id "
-	    "WHERE " AK_M_VISIBLE " AND ?1 = ?1",
-	"SELECT p.id, COALESCE(p.apply_from, " PUBDATE("p.published_at")
-	    "), p.title, " T("p.org_name") "||' '||" T("p.activity")
-	    "||' '||" T("p.area_text") "||' '||" T("p.place") ", '', "
-	    CSV("field_id AS x FROM posting_field WHERE posting_id = p.id "
-	    "ORDER BY 1") ", " CSV("muni_id AS x FROM posting_area WHERE "
-	    "posting_id = p.id ORDER BY 1") ", NULL, NULL, 0, '', '' "
-	    "FROM posting p JOIN member m ON m.id = p.member_id "
-	    "WHERE " AK_P_VISIBLE " AND " AK_P_STARTED,
-	"SELECT i.id, i.posted_on, i.title, i.body, '', NULL, NULL, NULL, "
-	    "NULL, 0, '', '' FROM interview i WHERE i.state = 'public' "
-	    "AND ?1 = ?1",
-	"SELECT pg.id, " PUBDATE("pg.published_at") ", pg.title, pg.body, "
-	    "pg.site||'/'||pg.slug, NULL, NULL, NULL, NULL, 0, '', '' "
-	    "FROM page pg WHERE pg.state = 'public' AND ?1 = ?1",
-};
+#define Q_ORG \
+	"SELECT o.id, " PUBDATE("o.published_at") ", o.name, " \
+	T("o.kana") "||' '||" T("o.purpose") "||' '||" T("o.activities") \
+	"||' '||" T("o.appeal") ", o.kind, " \
+	CSV("field_id AS x FROM org_field WHERE org_id = o.id ORDER BY 1") \
+	", " CSV("muni_id AS x FROM org_muni WHERE org_id = o.id " \
+	"ORDER BY 1") ", NULL, NULL, 0, '', '' FROM org o " \
+	"WHERE o.state = 'public' AND o.status = 'active' AND ?1 = ?1"
+#define Q_EVENT \
+	"SELECT e.id, " T("e.starts_on") ", e.title, " T("e.organizer") \
+	"||' '||" T("e.place") "||' '||" T("e.purpose") "||' '||" \
+	T("e.body") ", '', " CSV("field_id AS x FROM event_field WHERE " \
+	"event_id = e.id ORDER BY 1") ", NULL, NULL, NULL, 0, '', '' " \
+	"FROM event e WHERE e.state = 'public' AND ?1 = ?1"
+#define Q_GRANT \
+	"SELECT g.id, COALESCE(g.apply_from, " PUBDATE("g.published_at") \
+	"), g.name, " T("g.funder") "||' '||" T("g.purpose") "||' '||" \
+	T("g.target_project") "||' '||" T("g.audience") ", '', " \
+	CSV("field_id AS x FROM grant_field WHERE grant_id = g.id " \
+	"ORDER BY 1") ", NULL, " CSV("area_id AS x FROM grant_area WHERE " \
+	"grant_id = g.id ORDER BY 1") ", NULL, (g.cancelled = 0 AND " \
+	"(g.apply_from IS NULL OR g.apply_from <= ?1) AND " \
+	"(g.apply_until IS NULL OR g.apply_until >= ?1)), '', '' " \
+	"FROM grant_item g WHERE g.state = 'public'"
+#define Q_REPORT \
+	"SELECT r.id, " T("r.held_on") ", r.title, " T("r.org_name") \
+	"||' '||" T("r.place") "||' '||" T("r.body") ", '', NULL, NULL, " \
+	"NULL, NULL, 0, '', '' FROM report r WHERE r.state = 'public' " \
+	"AND ?1 = ?1"
+#define Q_BOOK \
+	"SELECT b.id, " PUBDATE("b.published_at") ", b.title, " \
+	T("b.author") "||' '||" T("b.publisher") "||' '||" T("b.body") \
+	", '', NULL, NULL, NULL, NULL, 0, '', '' FROM book b " \
+	"WHERE b.state = 'public' AND ?1 = ?1"
+#define Q_NOTICE \
+	"SELECT n.id, n.posted_on, n.title, n.body, n.site||'/'||n.kind, " \
+	"NULL, NULL, NULL, NULL, 0, '', '' FROM notice n " \
+	"WHERE n.state = 'public' AND ?1 = ?1"
+#define Q_NEWS \
+	"SELECT n.id, n.posted_on, n.title, n.body, n.site, NULL, NULL, " \
+	"NULL, NULL, 0, '', '' FROM newsletter n " \
+	"WHERE n.state = 'public' AND ?1 = ?1"
+#define Q_MEMBER \
+	"SELECT m.id, " PUBDATE("m.published_at") ", " T("m.org_name") \
+	", CASE m.type WHEN 'individual' THEN " T("m.sales_point") \
+	"||' '||" T("m.probono_content") " ELSE " T("m.purpose") \
+	"||' '||" T("m.activities") "||' '||" T("m.sales_point") \
+	" END, m.type, " CSV("field_id AS x FROM member_field WHERE " \
+	"member_id = m.id ORDER BY 1") ", " CSV("muni_id AS x FROM " \
+	"member_area WHERE member_id = m.id ORDER BY 1") ", NULL, " \
+	"m.probono_field_id, 0, " T("mu.name") ", " T("m.occupation") \
+	" FROM member m LEFT JOIN m_municipality mu ON mu.id = m.muni_id " \
+	"WHERE " AK_M_VISIBLE " AND ?1 = ?1"
+#define Q_POSTING \
+	"SELECT p.id, COALESCE(p.apply_from, " PUBDATE("p.published_at") \
+	"), p.title, " T("p.org_name") "||' '||" T("p.activity") \
+	"||' '||" T("p.area_text") "||' '||" T("p.place") ", '', " \
+	CSV("field_id AS x FROM posting_field WHERE posting_id = p.id " \
+	"ORDER BY 1") ", " CSV("muni_id AS x FROM posting_area WHERE " \
+	"posting_id = p.id ORDER BY 1") ", NULL, NULL, 0, '', '' " \
+	"FROM posting p JOIN member m ON m.id = p.member_id " \
+	"WHERE " AK_P_VISIBLE " AND " AK_P_STARTED
+#define Q_INTERVIEW \
+	"SELECT i.id, i.posted_on, i.title, i.body, '', NULL, NULL, NULL, " \
+	"NULL, 0, '', '' FROM interview i WHERE i.state = 'public' " \
+	"AND ?1 = ?1"
+#define Q_PAGE \
+	"SELECT pg.id, " PUBDATE("pg.published_at") ", pg.title, pg.body, " \
+	"pg.site||'/'||pg.slug, NULL, NULL, NULL, NULL, 0, '', '' " \
+	"FROM page pg WHERE pg.state = 'public' AND ?1 = ?1"
+
+/*
+ * The statements' columns named, to wrap them: an ids-only variant (?2
+ * a JSON array of ids) and a variant that reads only the dates.
+ */
+#define QCOLS	"q(id, date, title, body, var, fids, aids, gids, pid, " \
+	"open, muni, occ)"
+#define ONLY(s)	"WITH " QCOLS " AS (" s ") SELECT * FROM q " \
+	"WHERE id IN (SELECT value FROM json_each(?2))"
+#define DATES(s) "WITH " QCOLS " AS (" s ") SELECT id, date, var FROM q"
+#define EACH(W)	{ W(Q_ORG), W(Q_EVENT), W(Q_GRANT), W(Q_REPORT), W(Q_BOOK), \
+	W(Q_NOTICE), W(Q_NEWS), W(Q_MEMBER), W(Q_POSTING), W(Q_INTERVIEW), \
+	W(Q_PAGE) }
+#define ALL(s)	s
+
+static const char *const sqls[] = EACH(ALL);
+static const char *const sqls_only[] = EACH(ONLY);
+static const char *const sqls_dates[] = EACH(DATES);
 
 /* The kind each statement yields, before its variant column decides. */
 static const enum sk sql_kind[] = { SK_ORG, SK_EVENT, SK_GRANT, SK_REPORT,
@@ -410,11 +444,13 @@ row_kind(size_t i, const char *var)
 }
 
 /*
- * Read every public item (as of today) into ix->docs.  1 ok, 0 error
- * (printed).
+ * Read every public item (as of today) into ix->docs, or with only,
+ * just the ids of statement i that only[i] lists (a JSON array; NULL:
+ * none).  1 ok, 0 error (printed).
  */
 static int
-docs_load(struct db *db, const char *today, struct ix *ix)
+docs_load(struct db *db, const char *today, struct ix *ix,
+    char *const *only)
 {
 	sqlite3_stmt	*st;
 	struct sdoc	*d;
@@ -427,9 +463,14 @@ docs_load(struct db *db, const char *today, struct ix *ix)
 	buf_init(&f, 64 * 1024);
 	buf_init(&t, 1024 * 1024);
 	for (i = 0; i < KENMIN_NELEM(sqls); i++) {
-		if ((st = db_prep(db, sqls[i])) == NULL)
+		if (only != NULL && only[i] == NULL)
+			continue;
+		if ((st = db_prep(db, only != NULL ? sqls_only[i] :
+		    sqls[i])) == NULL)
 			goto out;
 		db_bind_text(st, 1, today);
+		if (only != NULL)
+			db_bind_text(st, 2, only[i]);
 		while ((rc = db_row(db, st)) == 1) {
 			var = db_col_text(st, 4);
 			slash = strchr(var, '/');
@@ -576,12 +617,43 @@ put_post(struct buf *b, uint64_t v)
 }
 
 /*
+ * The line of document d in its doc shard (the snippet's tabs and
+ * line breaks made spaces, as the other fields' are).
+ */
+static void
+doc_line(struct buf *b, const struct sdoc *d)
+{
+	char	*cut, *sn;
+
+	cut = cut_cps(d->text, SEARCH_SNIPPET_CPS);
+	sn = flat(cut);
+	buf_printf(b, "%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)d->docno,
+	    sks[d->docno % 16].label, d->date, d->url, d->title, sn);
+	free(sn);
+	free(cut);
+}
+
+/* search/manifest.json: the format the readers must expect. */
+static void
+manifest_text(struct buf *b)
+{
+	buf_printf(b, "{\"version\":%d,\"termShards\":%d,\"docShards\":%d,"
+	    "\"pageSize\":%d,\"maxPage\":%d,\"wordsMax\":%d,"
+	    "\"wordChars\":%d,\"queryMax\":%d}\n", SEARCH_VERSION,
+	    SEARCH_TERM_SHARDS, SEARCH_DOC_SHARDS, SEARCH_PAGE_SIZE,
+	    SEARCH_MAX_PAGE, SEARCH_WORDS_MAX, SEARCH_WORD_CPS,
+	    SEARCH_QUERY_MAX);
+}
+
+/*
  * Write one index file, and mark it made this run (r->seen) so that a
  * publish does not prune it as a file the family no longer makes.
  */
 static int
-put_file(struct rctx *r, const char *path, const struct buf *b)
+put_file(void *arg, const char *path, const struct buf *b)
 {
+	struct rctx	*r = arg;
+
 	if (!buf_ok(b)) {
 		kerr("%s: too large", path);
 		return 0;
@@ -593,19 +665,13 @@ put_file(struct rctx *r, const char *path, const struct buf *b)
 	return site_put(r->site, path, b->p == NULL ? "" : b->p, b->len);
 }
 
-/* Write the term shards, the doc shards and the manifest. */
-static int
-files_write(struct rctx *r, struct ix *ix)
+/* ix's terms with their text and shard, by shard and text. */
+static struct tout *
+terms_sorted(const struct ix *ix, size_t *n)
 {
-	struct tout	*o = NULL;
-	struct sdoc	*d;
-	struct buf	 b;
-	char		 path[64], *sn;
-	size_t		 osz = 0, i, j, k;
-	unsigned	 s;
-	int		 rc = 0;
+	struct tout	*o;
+	size_t		 i, osz = 0;
 
-	buf_init(&b, SEARCH_FILE_MAX);
 	o = xcalloc(ix->tabsz + 1, sizeof(o[0]));
 	for (i = 0; i < ix->tabcap; i++) {
 		if (ix->tab[i].key == 0)
@@ -618,6 +684,26 @@ files_write(struct rctx *r, struct ix *ix)
 	}
 	if (osz > 0)
 		qsort(o, osz, sizeof(o[0]), tout_cmp);
+	*n = osz;
+	return o;
+}
+
+/* Where the index files go: the site, or a comparison with it. */
+typedef int	 emit_fn(void *, const char *path, const struct buf *);
+
+/* The term shards, the doc shards and the manifest, to emit. */
+static int
+files_write(struct ix *ix, emit_fn *emit, void *arg)
+{
+	struct tout	*o = NULL;
+	struct buf	 b;
+	char		 path[64];
+	size_t		 osz = 0, i, j, k;
+	unsigned	 s;
+	int		 rc = 0;
+
+	buf_init(&b, SEARCH_FILE_MAX);
+	o = terms_sorted(ix, &osz);
 	for (i = 0; i < osz; i = j) {
 		buf_reset(&b);
 		for (j = i; j < osz && o[j].shard == o[i].shard; j++) {
@@ -631,7 +717,7 @@ files_write(struct rctx *r, struct ix *ix)
 		}
 		snprintf(path, sizeof(path), "search/t/%03x.txt",
 		    o[i].shard);
-		if (!put_file(r, path, &b))
+		if (!emit(arg, path, &b))
 			goto out;
 	}
 	if (ix->docsz > 0)
@@ -641,26 +727,15 @@ files_write(struct rctx *r, struct ix *ix)
 		s = search_doc_shard(ix->docs[i].docno);
 		buf_reset(&b);
 		for (j = i; j < ix->docsz &&
-		    search_doc_shard(ix->docs[j].docno) == s; j++) {
-			d = &ix->docs[j];
-			sn = cut_cps(d->text, SEARCH_SNIPPET_CPS);
-			buf_printf(&b, "%lld\t%s\t%s\t%s\t%s\t%s\n",
-			    (long long)d->docno, sks[d->docno % 16].label,
-			    d->date, d->url, d->title, sn);
-			free(sn);
-		}
+		    search_doc_shard(ix->docs[j].docno) == s; j++)
+			doc_line(&b, &ix->docs[j]);
 		snprintf(path, sizeof(path), "search/d/%03x.txt", s);
-		if (!put_file(r, path, &b))
+		if (!emit(arg, path, &b))
 			goto out;
 	}
 	buf_reset(&b);
-	buf_printf(&b, "{\"version\":%d,\"termShards\":%d,\"docShards\":%d,"
-	    "\"pageSize\":%d,\"maxPage\":%d,\"wordsMax\":%d,"
-	    "\"wordChars\":%d,\"queryMax\":%d}\n", SEARCH_VERSION,
-	    SEARCH_TERM_SHARDS, SEARCH_DOC_SHARDS, SEARCH_PAGE_SIZE,
-	    SEARCH_MAX_PAGE, SEARCH_WORDS_MAX, SEARCH_WORD_CPS,
-	    SEARCH_QUERY_MAX);
-	if (!put_file(r, "search/manifest.json", &b))
+	manifest_text(&b);
+	if (!emit(arg, "search/manifest.json", &b))
 		goto out;
 	rc = 1;
 out:
@@ -747,12 +822,900 @@ ix_free(struct ix *ix)
 	free(ix->docs);
 }
 
-/* The index computed on its own thread. */
-struct search_pre {
-	pthread_t	 thr;
+/*
+ * ---- A publish patches the index instead of recomputing it ----
+ *
+ * Recomputing reads and tokenises every document (0.5 s at scale 1).
+ * A publish of some items instead reads the candidates (the documents
+ * of the queued ids, as they are now), and patches the files the last
+ * run wrote: in every term shard, the candidates' postings are dropped
+ * from every line and their new postings merged in (a posting's place
+ * is its document's rank: newer date first, then docno; the dates of
+ * all documents come from one cheap query), and in their doc shards
+ * their lines are replaced.  The previous files are the old state: no
+ * other copy of the index is kept, so nothing can disagree with what
+ * readers see.  The result is the bytes a full recompute would give
+ * (340 compares them after random sequences of changes).
+ *
+ * It is not tried (and a full recompute runs) when anything but items
+ * changed (master data, the date), when many items are queued, when the
+ * last files are of another format, or when a posting names a document
+ * that has no date now (the database changed without a queue entry).
+ */
+#define PATCH_IDS_MAX	2000	/* queued ids beyond which recompute */
+#define PATCH_KINDS	(KBIT(K_ORG) | KBIT(K_EVENT) | KBIT(K_GRANT) | \
+	KBIT(K_REPORT) | KBIT(K_BOOK) | KBIT(K_NOTICE) | KBIT(K_NEWSLETTER) | \
+	KBIT(K_MEMBER) | KBIT(K_POSTING) | KBIT(K_INTERVIEW) | KBIT(K_PAGE))
+#define DATE_MAX	11	/* "YYYY-MM-DD" and its NUL */
+#define CAND_BITS	4096	/* filter in front of cand[], a power of 2 */
+#define PAIRS_MAX	16	/* see hits_find() */
+
+/* The queued kind each statement reads its ids from. */
+static const enum kind stmt_kind[] = { K_ORG, K_EVENT, K_GRANT, K_REPORT,
+	K_BOOK, K_NOTICE, K_NEWSLETTER, K_MEMBER, K_POSTING, K_INTERVIEW,
+	K_PAGE };
+
+/* Postings are also candidates when their member is queued. */
+#define STMT_POSTING	8
+static const char sql_member_postings[] =
+	"SELECT id FROM posting WHERE member_id IN "
+	"(SELECT value FROM json_each(?1)) ORDER BY id";
+
+/* One document's date, for ranks. */
+struct dmap {
+	int64_t		 docno;
+	char		 date[DATE_MAX];
+};
+
+/* A file of the patched index: its new bytes, or kept as it is. */
+struct pfile {
+	char		 path[24];
+	char		*bytes;		/* NULL: keep */
+	size_t		 len;
+};
+
+struct patch {
 	struct db	*db;
 	const char	*today;
+	const char	*dir;		/* site_dir */
+	struct idlist	 queued[K__MAX];	/* copies */
+	char		*only[KENMIN_NELEM(sqls)];	/* JSON ids */
+	int64_t		*cand;		/* docnos that may change, sorted */
+	size_t		 candsz;
+	uint64_t	 candbit[CAND_BITS / 64];
+	struct ix	 nix;		/* the candidates as they are now */
+	const struct sdoc **byno;	/* nix's docs by (doc shard, docno) */
+	struct tout	*nt;		/* nix's terms by (shard, text) */
+	size_t		 ntsz;
+	struct dmap	*dm;		/* every document, by docno */
+	size_t		 dmsz;
+	size_t		*hits;		/* hits_find() */
+	size_t		 nhits, hitcap;
+	unsigned char	 endc[256];	/* last characters of candidates */
+	unsigned char	 pairs[PAIRS_MAX][2];	/* see hits_find() */
+	size_t		 npairs;
+	int		 newfacet;	/* a facet term not in the index */
+	int		 lost;		/* a posting without a date */
+	const char	*why;		/* not patched: the reason */
+	struct pfile	*files;
+	size_t		 filesz;
+};
+
+static int
+i64_cmp(const void *a, const void *b)
+{
+	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+dmap_cmp(const void *a, const void *b)
+{
+	return i64_cmp(&((const struct dmap *)a)->docno,
+	    &((const struct dmap *)b)->docno);
+}
+
+static int
+byno_cmp(const void *a, const void *b)
+{
+	return docshard_cmp(*(const struct sdoc *const *)a,
+	    *(const struct sdoc *const *)b);
+}
+
+static int
+is_cand(const struct patch *pt, int64_t docno)
+{
+	size_t	 h = (size_t)docno & (CAND_BITS - 1);
+
+	if ((pt->candbit[h / 64] & ((uint64_t)1 << (h % 64))) == 0)
+		return 0;
+	return bsearch(&docno, pt->cand, pt->candsz, sizeof(pt->cand[0]),
+	    i64_cmp) != NULL;
+}
+
+/* Look for the posting end (digit, last) too; see hits_find(). */
+static void
+pair_add(struct patch *pt, unsigned char digit, unsigned char last)
+{
+	size_t	 k;
+
+	pt->endc[last] = 1;
+	for (k = 0; k < pt->npairs && k < PAIRS_MAX; k++)
+		if (pt->pairs[k][0] == digit && pt->pairs[k][1] == last)
+			return;
+	if (pt->npairs < PAIRS_MAX) {
+		pt->pairs[pt->npairs][0] = digit;
+		pt->pairs[pt->npairs][1] = last;
+	}
+	pt->npairs++;		/* past PAIRS_MAX: endc alone */
+}
+
+static void
+cand_add(struct patch *pt, int64_t docno)
+{
+	size_t	 h = (size_t)docno & (CAND_BITS - 1);
+
+	pair_add(pt, '0' + (docno / 16) % 32, '0' + 32 + (docno % 16) * 2);
+	pair_add(pt, '0' + (docno / 16) % 32, '0' + 32 + (docno % 16) * 2 + 1);
+	pt->cand = xrealloc(pt->cand, (pt->candsz + 1) * sizeof(pt->cand[0]));
+	pt->cand[pt->candsz++] = docno;
+	pt->candbit[h / 64] |= (uint64_t)1 << (h % 64);
+}
+
+/* The kind codes a row of statement i can have (its variant decides). */
+static size_t
+stmt_codes(size_t i, enum sk *out)
+{
+	size_t	 n = 0;
+
+	out[n++] = sql_kind[i];
+	if (sql_kind[i] == SK_NOTICE) {
+		out[n++] = SK_CENTER;
+		out[n++] = SK_AKNOTICE;
+	} else if (sql_kind[i] == SK_NEWS)
+		out[n++] = SK_AKNEWS;
+	else if (sql_kind[i] == SK_SNPAGE)
+		out[n++] = SK_AKPAGE;
+	return n;
+}
+
+/* ids as a JSON array into b. */
+static void
+ids_json(struct buf *b, const int64_t *ids, size_t n)
+{
+	size_t	 i;
+
+	buf_putc(b, '[');
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%lld", i > 0 ? "," : "", (long long)ids[i]);
+	buf_putc(b, ']');
+}
+
+/*
+ * The candidates: per statement, its kind's queued ids (and for
+ * postings, those of queued members) as JSON in pt->only[], and every
+ * docno they can have in pt->cand.  1 ok, 0 recompute instead.
+ */
+static int
+cands_load(struct patch *pt)
+{
+	struct idlist	 l;
+	struct buf	 b;
+	sqlite3_stmt	*st;
+	enum sk		 codes[4];
+	size_t		 i, j, c, n, total = 0;
+	int		 rc, ok = 0;
+
+	buf_init(&b, 0);
+	for (i = 0; i < KENMIN_NELEM(sqls); i++) {
+		memset(&l, 0, sizeof(l));
+		for (j = 0; j < pt->queued[stmt_kind[i]].len; j++)
+			idlist_add(&l, pt->queued[stmt_kind[i]].ids[j]);
+		if (i == STMT_POSTING && pt->queued[K_MEMBER].len > 0) {
+			buf_reset(&b);
+			ids_json(&b, pt->queued[K_MEMBER].ids,
+			    pt->queued[K_MEMBER].len);
+			if ((st = db_prep(pt->db, sql_member_postings)) == NULL)
+				goto out;
+			db_bind_text(st, 1, buf_str(&b));
+			while ((rc = db_row(pt->db, st)) == 1)
+				idlist_add(&l, sqlite3_column_int64(st, 0));
+			if (rc < 0) {
+				free(l.ids);
+				goto out;
+			}
+		}
+		if (l.len == 0)
+			continue;
+		total += l.len;
+		buf_reset(&b);
+		ids_json(&b, l.ids, l.len);
+		pt->only[i] = xstrdup(buf_str(&b));
+		n = stmt_codes(i, codes);
+		for (j = 0; j < l.len; j++)
+			for (c = 0; c < n; c++)
+				cand_add(pt, l.ids[j] * 16 + codes[c]);
+		free(l.ids);
+	}
+	if (pt->candsz > 0)
+		qsort(pt->cand, pt->candsz, sizeof(pt->cand[0]), i64_cmp);
+	ok = total > 0 && total <= PATCH_IDS_MAX && buf_ok(&b);
+out:
+	buf_free(&b);
+	return ok;
+}
+
+/* Every document's date, by docno.  1 ok, 0 recompute instead. */
+static int
+dates_load(struct patch *pt)
+{
+	sqlite3_stmt	*st;
+	struct dmap	*d;
+	const char	*date;
+	size_t		 i, cap = 0;
+	int		 rc;
+
+	for (i = 0; i < KENMIN_NELEM(sqls); i++) {
+		if ((st = db_prep(pt->db, sqls_dates[i])) == NULL)
+			return 0;
+		db_bind_text(st, 1, pt->today);
+		while ((rc = db_row(pt->db, st)) == 1) {
+			date = db_col_text(st, 1);
+			if (strlen(date) >= DATE_MAX ||
+			    strpbrk(date, "\t\n\r") != NULL) {
+				sqlite3_reset(st);
+				return 0;
+			}
+			if (pt->dmsz == cap) {
+				cap = cap == 0 ? 4096 : cap * 2;
+				pt->dm = xrealloc(pt->dm, cap * sizeof(*d));
+			}
+			d = &pt->dm[pt->dmsz++];
+			d->docno = sqlite3_column_int64(st, 0) * 16 +
+			    row_kind(i, db_col_text(st, 2));
+			snprintf(d->date, sizeof(d->date), "%s", date);
+		}
+		if (rc < 0)
+			return 0;
+	}
+	if (pt->dmsz > 0)
+		qsort(pt->dm, pt->dmsz, sizeof(pt->dm[0]), dmap_cmp);
+	return 1;
+}
+
+/* The date of docno, or NULL (pt->lost set) if it has none. */
+static const char *
+date_of(struct patch *pt, int64_t docno)
+{
+	struct dmap	 key, *d;
+
+	key.docno = docno;
+	d = bsearch(&key, pt->dm, pt->dmsz, sizeof(pt->dm[0]), dmap_cmp);
+	if (d == NULL) {
+		pt->lost = 1;
+		return "";
+	}
+	return d->date;
+}
+
+/* Rank order of an indexed posting v against a document of nix. */
+static int
+rank_cmp(struct patch *pt, uint64_t v, const struct sdoc *d)
+{
+	int64_t	 docno = (int64_t)(v >> 1);
+	int	 c;
+
+	if ((c = strcmp(d->date, date_of(pt, docno))) != 0)
+		return c;
+	return docno < d->docno ? -1 : docno > d->docno;
+}
+
+/* Compare a line's term (len bytes) with s as strcmp() would. */
+static int
+text_cmp(const char *a, size_t alen, const char *s)
+{
+	size_t	 slen = strlen(s);
+	int	 c;
+
+	if ((c = memcmp(a, s, alen < slen ? alen : slen)) != 0)
+		return c;
+	return alen < slen ? -1 : alen > slen;
+}
+
+/* File path made this run, kept as it is. */
+static struct pfile *
+pfile_keep(struct patch *pt, const char *path)
+{
+	struct pfile	*f;
+
+	pt->files = xrealloc(pt->files, (pt->filesz + 1) * sizeof(*f));
+	f = &pt->files[pt->filesz++];
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->bytes = NULL;
+	f->len = 0;
+	return f;
+}
+
+/* File path with the bytes of b, if they differ from old's. */
+static void
+pfile_add(struct patch *pt, const char *path, struct buf *b,
+    const char *old, size_t oldlen)
+{
+	struct pfile	*f;
+
+	if (b->len == 0)
+		return;		/* empty: not made, so pruned */
+	f = pfile_keep(pt, path);
+	if (oldlen == b->len && memcmp(old, b->p, b->len) == 0)
+		return;
+	f->len = b->len;
+	f->bytes = buf_take(b);
+}
+
+/*
+ * A candidate's posting ends in two characters: the last base-32 digit
+ * of its item id ('0' + id % 32) and 'P' + kind code * 2 + in-title.
+ * pt->pairs holds those pairs (both in-title values) of every
+ * candidate; PAIRS_MAX of them are looked for 16 bytes at a time, more
+ * fall back to a byte at a time over the last characters alone.
+ */
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+/* Whether any pair of pt->pairs may end in the 16 bytes at p. */
+static inline int
+block_any(const struct patch *pt, const unsigned char *p, uint64_t *m)
+{
+	v16		 a, b, hit = { 0 }, d, x;
+	uint64_t	 w[2];
+	size_t		 k;
+
+	memcpy(&a, p, 16);
+	memcpy(&b, p - 1, 16);
+	for (k = 0; k < pt->npairs; k++) {
+		d = (v16){ 0 } + pt->pairs[k][0];
+		x = (v16){ 0 } + pt->pairs[k][1];
+		hit |= (v16)((b == d) & (a == x));
+	}
+	memcpy(w, &hit, 16);
+	m[0] = w[0];
+	m[1] = w[1];
+	return (w[0] | w[1]) != 0;
+}
+
+/*
+ * Whether the posting whose last character is p[i] is a candidate's:
+ * its item id is read back from the digits before it.
+ */
+static int
+hit_is_cand(const struct patch *pt, const char *old, size_t i)
+{
+	const unsigned char	*p = (const unsigned char *)old, *q;
+	int64_t			 id = 0, mul = 1;
+
+	for (q = p + i; q > p && q[-1] >= '0' && q[-1] < '0' + 32 &&
+	    mul < ((int64_t)1 << 50); q--, mul *= 32)
+		id += (q[-1] - '0') * mul;
+	return is_cand(pt, id * 16 + (p[i] - '0' - 32) / 2);
+}
+
+static void
+hit_add(struct patch *pt, size_t off)
+{
+	if (pt->nhits == pt->hitcap) {
+		pt->hitcap = pt->hitcap == 0 ? 64 : pt->hitcap * 2;
+		pt->hits = xrealloc(pt->hits, pt->hitcap * sizeof(pt->hits[0]));
+	}
+	pt->hits[pt->nhits++] = off;
+}
+
+/*
+ * The offsets of the last characters of the candidates' postings in
+ * old[0..len), ascending, into pt->hits.  A term's text can hold such
+ * a pair too: term_shard() only takes hits after a line's tab.
+ */
+static void
+hits_find(struct patch *pt, const char *old, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)old;
+	uint64_t		 m[2];
+	size_t			 i = 1, k;
+
+	pt->nhits = 0;
+	if (pt->npairs <= PAIRS_MAX)
+		for (; i + 16 <= len; i += 16) {
+			if (!block_any(pt, p + i, m))
+				continue;
+			for (k = 0; k < 16; k++)
+				if (((k < 8 ? m[0] >> (k * 8) :
+				    m[1] >> ((k - 8) * 8)) & 0xFF) != 0 &&
+				    hit_is_cand(pt, old, i + k))
+					hit_add(pt, i + k);
+		}
+	for (; i < len; i++)
+		if (pt->endc[p[i]] && hit_is_cand(pt, old, i))
+			hit_add(pt, i);
+}
+
+/*
+ * Where new term text goes in old[0..len) (lines sorted by term), from
+ * lo (a line's offset) on: the offset of the first line whose term is
+ * not less, len if none; *eq tells whether it is text's line.  A binary
+ * search over the bytes, each probe moved to the next line's start.
+ */
+static size_t
+term_place(const char *old, size_t len, size_t lo, const char *text,
+    int *eq)
+{
+	const char	*nl, *tab;
+	size_t		 hi = len, mid, s;
+	int		 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		s = lo;
+		if (mid > lo) {
+			nl = memchr(old + mid - 1, '\n', hi - (mid - 1));
+			s = nl == NULL ? hi : (size_t)(nl - old) + 1;
+			if (s >= hi)
+				s = lo;	/* no line starts in [mid, hi) */
+		}
+		nl = memchr(old + s, '\n', len - s);
+		tab = memchr(old + s, '\t', (nl == NULL ? len : (size_t)(nl -
+		    old)) - s);
+		c = text_cmp(old + s, tab == NULL ? 0 : (size_t)(tab - old) -
+		    s, text);
+		if (c == 0) {
+			*eq = 1;
+			return s;
+		}
+		if (c < 0)
+			lo = nl == NULL ? len : (size_t)(nl - old) + 1;
+		else if (s == lo)
+			break;
+		else
+			hi = s;
+	}
+	*eq = 0;
+	return lo;
+}
+
+/* The posting of post[0..len) holding byte i: [*s, *e], e its end. */
+static void
+post_at(const char *post, size_t len, size_t i, size_t *s, size_t *e)
+{
+	const unsigned char	*p = (const unsigned char *)post;
+
+	*s = i;
+	while (*s > 0 && p[*s - 1] < '0' + 32)
+		(*s)--;
+	*e = i;
+	while (*e + 1 < len && p[*e] < '0' + 32)
+		(*e)++;
+}
+
+static uint64_t
+post_val(const char *post, size_t s, size_t e)
+{
+	uint64_t	 v = 0;
+
+	for (; s < e; s++)
+		v = v * 32 + (uint64_t)((unsigned char)post[s] - '0');
+	return v * 32 + (uint64_t)((unsigned char)post[e] - '0' - 32);
+}
+
+/* Whether e is among the dropped ends drop[0..nd) (ascending). */
+static int
+is_drop(const size_t *drop, size_t nd, size_t e)
+{
+	size_t	 lo = 0, hi = nd, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (drop[mid] == e)
+			return 1;
+		if (drop[mid] < e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * The offset in post[0..len) where document d's posting goes, from lo
+ * (a posting's start) on: before the first kept posting that ranks
+ * after d.  Postings that end at drop[] are the candidates' and are
+ * not compared (their documents may be gone).
+ */
+static size_t
+post_place(struct patch *pt, const char *post, size_t len, size_t lo,
+    const struct sdoc *d, const size_t *drop, size_t nd)
+{
+	size_t	 hi = len, mid, s0, s, e;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		post_at(post, len, mid, &s0, &e);
+		s = s0;
+		while (is_drop(drop, nd, e)) {
+			if ((s = e + 1) >= hi)
+				break;
+			post_at(post, len, s, &s, &e);
+		}
+		if (s >= hi)
+			hi = s0;	/* only dropped ones in [s0, hi) */
+		else if (rank_cmp(pt, post_val(post, s, e), d) < 0)
+			lo = e + 1;
+		else
+			hi = s0;
+	}
+	return lo;
+}
+
+/* post[from..to) into b without the dropped postings. */
+static void
+post_copy(struct buf *b, const char *post, size_t from, size_t to,
+    const size_t *drop, size_t nd, size_t *di)
+{
+	size_t	 s, e;
+
+	for (; *di < nd && drop[*di] < to; (*di)++) {
+		post_at(post, to, drop[*di], &s, &e);
+		if (s > from)
+			buf_putn(b, post + from, s - from);
+		from = e + 1;
+	}
+	if (to > from)
+		buf_putn(b, post + from, to - from);
+}
+
+/*
+ * The line of term text (tlen bytes) into b: its postings post[0..plen)
+ * without those ending at drop[0..nd), with those of nix's term t
+ * (NULL: none) put in their places; nothing if no posting is left.
+ */
+static void
+line_put(struct patch *pt, struct buf *b, const char *text, size_t tlen,
+    const char *post, size_t plen, const struct term *t, const size_t *drop,
+    size_t nd)
+{
+	const struct sdoc	*d;
+	size_t			 mark = b->len, cur = 0, at, di = 0, k;
+
+	buf_putn(b, text, tlen);
+	buf_putc(b, '\t');
+	for (k = 0; t != NULL && k < t->n; k++) {
+		d = &pt->nix.docs[t->p[k] / 2];
+		at = post_place(pt, post, plen, cur, d, drop, nd);
+		post_copy(b, post, cur, at, drop, nd, &di);
+		put_post(b, (uint64_t)d->docno * 2 + (t->p[k] & 1));
+		cur = at;
+	}
+	post_copy(b, post, cur, plen, drop, nd, &di);
+	if (b->len == mark + tlen + 1) {
+		b->len = mark;		/* no posting left: no line */
+		if (b->p != NULL)
+			b->p[mark] = '\0';
+		return;
+	}
+	buf_putc(b, '\n');
+}
+
+/*
+ * A term shard mapped read-only (most are only looked at: reading them
+ * into memory would copy 22 MB at scale 1 for nothing).
+ */
+struct view {
+	const char	*p;
+	size_t		 len;
+	void		*map;
+};
+
+/* path (NULL: none, empty) into v; 1 ok, 0 error (printed). */
+static int
+view_open(struct view *v, const char *path)
+{
+	struct stat	 sb;
+	int		 fd;
+
+	memset(v, 0, sizeof(*v));
+	v->p = "";
+	if (path == NULL)
+		return 1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		kerr("%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return 0;
+	}
+	if (sb.st_size > 0) {
+		v->map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
+		    MAP_PRIVATE, fd, 0);
+		if (v->map == MAP_FAILED) {
+			kerr("%s: %s", path, strerror(errno));
+			v->map = NULL;
+			close(fd);
+			return 0;
+		}
+		v->p = v->map;
+		v->len = (size_t)sb.st_size;
+	}
+	close(fd);
+	return 1;
+}
+
+static void
+view_close(struct view *v)
+{
+	if (v->map != NULL)
+		munmap(v->map, v->len);
+	v->map = NULL;
+}
+
+/*
+ * Term shard n: its lines merged with the new terms nt[0..ntn) of the
+ * shard.  Only the lines holding a candidate's posting and the lines of
+ * the new terms are rebuilt; the runs between them are copied.  1 ok,
+ * 0 error.
+ */
+static int
+term_shard(struct patch *pt, unsigned n, int exists, const struct tout *nt,
+    size_t ntn, struct buf *b)
+{
+	struct view	 v;
+	char		 path[4096];
+	const char	*p, *nl, *tab, *end;
+	size_t		 cur = 0, hi = 0, j = 0, o, oh, on = 0, h0, pofs;
+	int		 eq = 0, rc = 0, placed = 0;
+
+	snprintf(path, sizeof(path), "%s/search/t/%03x.txt", pt->dir, n);
+	if (!view_open(&v, exists ? path : NULL))
+		return 0;
+	hits_find(pt, v.p, v.len);
+	snprintf(path, sizeof(path), "search/t/%03x.txt", n);
+	if (pt->nhits == 0 && ntn == 0) {
+		(void)pfile_keep(pt, path);
+		rc = 1;
+		goto out;
+	}
+	end = v.p + v.len;
+	buf_reset(b);
+	for (;;) {
+		oh = SIZE_MAX;
+		if (hi < pt->nhits) {
+			p = memrchr(v.p, '\n', pt->hits[hi]);
+			oh = p == NULL ? 0 : (size_t)(p - v.p) + 1;
+		}
+		if (j < ntn && !placed) {
+			on = term_place(v.p, v.len, cur, nt[j].text, &eq);
+			placed = 1;
+		}
+		if ((o = oh < (j < ntn ? on : SIZE_MAX) ? oh :
+		    (j < ntn ? on : SIZE_MAX)) == SIZE_MAX)
+			break;
+		buf_putn(b, v.p + cur, o - cur);
+		cur = o;
+		if (j < ntn && o == on && !eq) {	/* a new line */
+			line_put(pt, b, nt[j].text, strlen(nt[j].text), "", 0,
+			    nt[j].t, NULL, 0);
+			if (nt[j].text[0] == ' ')
+				pt->newfacet = 1;
+			j++;
+			placed = 0;
+			continue;
+		}
+		p = v.p + o;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    (tab = memchr(p, '\t', (size_t)(nl - p))) == NULL) {
+			kerr("%s: not an index file", path);
+			goto out;
+		}
+		/* This line's hits, as offsets into its postings. */
+		pofs = (size_t)(tab + 1 - v.p);
+		for (h0 = hi; hi < pt->nhits &&
+		    pt->hits[hi] < (size_t)(nl - v.p); hi++)
+			pt->hits[hi] -= pofs;
+		while (h0 < hi && pt->hits[h0] > (size_t)(nl - v.p))
+			h0++;	/* in the term's text (wrapped below 0) */
+		line_put(pt, b, p, (size_t)(tab - p), tab + 1,
+		    (size_t)(nl - tab - 1), j < ntn && o == on ? nt[j].t : NULL,
+		    pt->hits + h0, hi - h0);
+		if (j < ntn && o == on) {
+			j++;
+			placed = 0;
+		}
+		cur = (size_t)(nl + 1 - v.p);
+	}
+	buf_putn(b, v.p + cur, v.len - cur);
+	pfile_add(pt, path, b, v.p, v.len);
+	rc = buf_ok(b);
+out:
+	view_close(&v);
+	return rc;
+}
+
+/*
+ * Doc shard n: its lines without the candidates', with those of the
+ * new documents byno[0..nn) of the shard, by docno.  1 ok, 0 error.
+ */
+static int
+doc_shard(struct patch *pt, unsigned n, int exists,
+    const struct sdoc *const *byno, size_t nn, struct buf *old,
+    struct buf *b)
+{
+	char		 path[64];
+	const char	*p, *end, *nl;
+	long long	 docno;
+	size_t		 j = 0;
+
+	snprintf(path, sizeof(path), "%s/search/d/%03x.txt", pt->dir, n);
+	buf_reset(old);
+	if (exists && buf_read_file(old, path) != 1)
+		return 0;
+	buf_reset(b);
+	p = old->p;
+	end = old->p + old->len;
+	while (p != NULL && p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    sscanf(p, "%lld\t", &docno) != 1) {
+			kerr("%s: not an index file", path);
+			return 0;
+		}
+		for (; j < nn && byno[j]->docno < docno; j++)
+			doc_line(b, byno[j]);
+		if (!is_cand(pt, docno))
+			buf_putn(b, p, (size_t)(nl - p + 1));
+		p = nl + 1;
+	}
+	for (; j < nn; j++)
+		doc_line(b, byno[j]);
+	snprintf(path, sizeof(path), "search/d/%03x.txt", n);
+	pfile_add(pt, path, b, old->p, old->len);
+	return buf_ok(b);
+}
+
+/* Which shard files the last run made, from the manifest. */
+static int
+shards_made(struct patch *pt, unsigned char *tmade, unsigned char *dmade)
+{
+	static const char sql[] = "SELECT path FROM site_file "
+	    "WHERE path >= 'search/' AND path < 'search0'";
+	sqlite3_stmt	*st;
+	const char	*path;
+	unsigned	 n;
+	char		 end;
+	int		 rc;
+
+	if ((st = db_prep(pt->db, sql)) == NULL)
+		return 0;
+	while ((rc = db_row(pt->db, st)) == 1) {
+		path = db_col_text(st, 0);
+		if (sscanf(path, "search/t/%3x.tx%c", &n, &end) == 2 &&
+		    end == 't' && n < SEARCH_TERM_SHARDS)
+			tmade[n] = 1;
+		else if (sscanf(path, "search/d/%3x.tx%c", &n, &end) == 2 &&
+		    end == 't' && n < SEARCH_DOC_SHARDS)
+			dmade[n] = 1;
+	}
+	return rc == 0;
+}
+
+/*
+ * Patch the index (see above): pt->files gets every shard file to
+ * write or keep.  1 done, 0 recompute instead (nothing is printed for a
+ * case the patch does not handle; errors are).
+ */
+static int
+patch_run(struct patch *pt)
+{
+	unsigned char	*tmade, *dmade;
+	struct buf	 old, b;
+	char		 path[4096];
+	size_t		 i, j, k;
+	unsigned	 s;
+	int		 ok = 0;
+
+	tmade = xcalloc(SEARCH_TERM_SHARDS, 1);
+	dmade = xcalloc(SEARCH_DOC_SHARDS, 1);
+	buf_init(&old, SEARCH_FILE_MAX);
+	buf_init(&b, SEARCH_FILE_MAX);
+	/* Files of another format are not patched. */
+	snprintf(path, sizeof(path), "%s/search/manifest.json", pt->dir);
+	manifest_text(&b);
+	pt->why = "the last index is of another format";
+	if (buf_read_file(&old, path) != 1 || old.len != b.len ||
+	    memcmp(old.p, b.p, b.len) != 0)
+		goto out;
+	pt->why = "too many items queued";
+	if (!cands_load(pt))
+		goto out;
+	pt->why = "a read failed";
+	if (!docs_load(pt->db, pt->today, &pt->nix, pt->only) ||
+	    !terms_build(&pt->nix))
+		goto out;
+	pt->why = "a date is not YYYY-MM-DD";
+	if (!dates_load(pt))
+		goto out;
+	pt->why = "a read failed";
+	if (!shards_made(pt, tmade, dmade))
+		goto out;
+	pt->nt = terms_sorted(&pt->nix, &pt->ntsz);
+	for (i = j = 0, s = 0; s < SEARCH_TERM_SHARDS; s++, i = j) {
+		for (j = i; j < pt->ntsz && pt->nt[j].shard == s; j++)
+			;
+		if ((tmade[s] || j > i) && !term_shard(pt, s, tmade[s],
+		    pt->nt + i, j - i, &b))
+			goto out;
+	}
+	/* A new facet may be one too many: the recompute says. */
+	pt->why = pt->lost ? "a posting's document has no date now" :
+	    "a new facet term";
+	if (pt->lost || pt->newfacet)
+		goto out;
+	pt->why = "a read failed";
+	/* Doc shards: those of candidates patched, the others kept. */
+	pt->byno = xcalloc(pt->nix.docsz + 1, sizeof(pt->byno[0]));
+	for (i = 0; i < pt->nix.docsz; i++)
+		pt->byno[i] = &pt->nix.docs[i];
+	if (pt->nix.docsz > 0)
+		qsort(pt->byno, pt->nix.docsz, sizeof(pt->byno[0]), byno_cmp);
+	for (k = 0; k < pt->candsz; k++)
+		dmade[search_doc_shard(pt->cand[k])] |= 2;
+	for (j = 0, s = 0; s < SEARCH_DOC_SHARDS; s++) {
+		for (i = j; j < pt->nix.docsz &&
+		    search_doc_shard(pt->byno[j]->docno) == s; j++)
+			;
+		if (dmade[s] & 2) {
+			if (!doc_shard(pt, s, dmade[s] & 1, pt->byno + i,
+			    j - i, &old, &b))
+				goto out;
+		} else if (dmade[s]) {
+			snprintf(path, sizeof(path), "search/d/%03x.txt", s);
+			(void)pfile_keep(pt, path);
+		}
+	}
+	pt->why = NULL;
+	ok = 1;
+out:
+	free(tmade);
+	free(dmade);
+	buf_free(&old);
+	buf_free(&b);
+	return ok;
+}
+
+static void
+patch_free(struct patch *pt)
+{
+	size_t	 i;
+
+	for (i = 0; i < K__MAX; i++)
+		free(pt->queued[i].ids);
+	for (i = 0; i < KENMIN_NELEM(pt->only); i++)
+		free(pt->only[i]);
+	for (i = 0; i < pt->filesz; i++)
+		free(pt->files[i].bytes);
+	ix_free(&pt->nix);
+	free(pt->files);
+	free(pt->cand);
+	free(pt->byno);
+	free(pt->nt);
+	free(pt->dm);
+	free(pt->hits);
+}
+
+/*
+ * The index computed on its own thread: patched (patched set, the
+ * files in pt) or recomputed (ix).
+ */
+struct search_pre {
+	pthread_t	 thr;
 	struct ix	 ix;
+	struct patch	 pt;
+	int		 try_patch;
+	int		 patched;
 	int		 ok;
 };
 
@@ -760,30 +1723,45 @@ static void *
 prefetch_run(void *arg)
 {
 	struct search_pre	*p = arg;
+	struct patch		*pt = &p->pt;
 
-	p->ok = docs_load(p->db, p->today, &p->ix) && terms_build(&p->ix);
+	if (p->try_patch && patch_run(pt)) {
+		p->patched = p->ok = 1;
+		return NULL;
+	}
+	p->ok = docs_load(pt->db, pt->today, &p->ix, NULL) &&
+	    terms_build(&p->ix);
 	return NULL;
 }
 
 /*
  * Start computing the index on a thread if this run will render the
- * family (a full build, or a publish of a kind it reads).  If the
+ * family (a full build, or a publish of a kind it reads): a publish
+ * that changed only items tries to patch the last files.  If the
  * thread cannot start, render_index() computes it itself.
  */
 void
 search_prefetch(struct rctx *r)
 {
 	struct search_pre	*p;
+	size_t			 k, i;
 
 	if (r->searchpre != NULL || r->preview != NULL ||
 	    (!r->full && (r->changed & fam_search.kinds) == 0))
 		return;
 	p = xcalloc(1, sizeof(*p));
-	p->today = r->g->today;
-	if ((p->db = db_open(r->g->cfg->database,
+	p->pt.today = r->g->today;
+	p->pt.dir = r->g->cfg->site_dir;
+	p->try_patch = !r->full &&
+	    (r->changed & fam_search.kinds & ~PATCH_KINDS) == 0;
+	for (k = 0; p->try_patch && k < K__MAX; k++)
+		for (i = 0; i < r->queued[k].len; i++)
+			idlist_add(&p->pt.queued[k], r->queued[k].ids[i]);
+	if ((p->pt.db = db_open(r->g->cfg->database,
 	    DB_READONLY | DB_LEAN)) == NULL ||
 	    pthread_create(&p->thr, NULL, prefetch_run, p) != 0) {
-		db_close(p->db);
+		db_close(p->pt.db);
+		patch_free(&p->pt);
 		free(p);
 		return;
 	}
@@ -791,51 +1769,214 @@ search_prefetch(struct rctx *r)
 }
 
 /*
- * Wait for the thread and move what it made into ix (which must be
- * empty); 1 if it succeeded.
+ * Wait for the thread and take what it made: ix (which must be empty)
+ * gets the recomputed index, or *pre is kept for its patch (the
+ * caller then calls prefetch_free()).  1 if it succeeded.
  */
 static int
-prefetch_take(struct rctx *r, struct ix *ix)
+prefetch_take(struct rctx *r, struct ix *ix, struct search_pre **pre)
 {
 	struct search_pre	*p = r->searchpre;
 	int			 ok;
 
 	pthread_join(p->thr, NULL);
-	db_close(p->db);
-	*ix = p->ix;
-	ok = p->ok;
-	free(p);
+	db_close(p->pt.db);
+	p->pt.db = NULL;
 	r->searchpre = NULL;
+	*ix = p->ix;
+	memset(&p->ix, 0, sizeof(p->ix));
+	ok = p->ok;
+	*pre = p;
 	return ok;
+}
+
+static void
+prefetch_free(struct search_pre *p)
+{
+	if (p == NULL)
+		return;
+	patch_free(&p->pt);
+	ix_free(&p->ix);
+	free(p);
 }
 
 /* Wait for the thread, if one runs, and drop what it made. */
 void
 search_prefetch_end(struct rctx *r)
 {
-	struct ix	 ix;
+	struct search_pre	*p;
+	struct ix		 ix;
 
 	if (r->searchpre == NULL)
 		return;
-	(void)prefetch_take(r, &ix);
+	(void)prefetch_take(r, &ix, &p);
 	ix_free(&ix);
+	prefetch_free(p);
+}
+
+/* The patched files: written if changed, else kept.  1 ok. */
+static int
+patch_write(struct rctx *r, const struct patch *pt)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 ok = 1;
+
+	for (i = 0; ok && i < pt->filesz; i++) {
+		if (pt->files[i].bytes == NULL) {
+			strset_add(r->seen, pt->files[i].path);
+			continue;
+		}
+		b.p = pt->files[i].bytes;
+		b.len = pt->files[i].len;
+		b.overflow = 0;
+		ok = put_file(r, pt->files[i].path, &b);
+	}
+	buf_init(&b, 0);
+	manifest_text(&b);
+	ok = ok && put_file(r, "search/manifest.json", &b);
+	buf_free(&b);
+	return ok;
+}
+
+/* KENMIN_TIMINGS: whether the index was patched, and if not why. */
+static void
+patch_say(const struct search_pre *p)
+{
+	size_t	 i, n = 0;
+
+	if (p != NULL && p->patched) {
+		for (i = 0; i < p->pt.filesz; i++)
+			n += p->pt.files[i].bytes != NULL;
+		fprintf(stderr, "search index: patched, %zu of %zu files "
+		    "changed\n", n, p->pt.filesz);
+	} else
+		fprintf(stderr, "search index: recomputed (%s)\n",
+		    p == NULL ? "not on a thread" : !p->try_patch ?
+		    "not a publish of items only" : p->pt.why != NULL ?
+		    p->pt.why : "?");
 }
 
 static int
 render_index(struct rctx *r, const struct idlist *ids)
 {
-	struct ix	 ix;
-	int		 ok;
+	struct search_pre	*pre = NULL;
+	struct ix		 ix;
+	int			 ok;
 
 	(void)ids;
 	memset(&ix, 0, sizeof(ix));
 	if (r->searchpre != NULL)
-		ok = prefetch_take(r, &ix);
+		ok = prefetch_take(r, &ix, &pre);
 	else
-		ok = docs_load(r->g->db, r->g->today, &ix) && terms_build(&ix);
-	ok = ok && files_write(r, &ix) && page_write(r);
+		ok = docs_load(r->g->db, r->g->today, &ix, NULL) &&
+		    terms_build(&ix);
+	if (getenv("KENMIN_TIMINGS") != NULL)
+		patch_say(pre);
+	if (ok && pre != NULL && pre->patched)
+		ok = patch_write(r, &pre->pt);
+	else
+		ok = ok && files_write(&ix, put_file, r);
+	ok = ok && page_write(r);
 	ix_free(&ix);
+	prefetch_free(pre);
 	return ok;
+}
+
+/* ---- kenmin-gen search-check ---- */
+
+struct chk {
+	const char	*dir;		/* site_dir */
+	struct strset	*made;
+	struct buf	 disk;
+	size_t		 files, differ;
+};
+
+/* emit_fn: compare the recomputed bytes of path with the file. */
+static int
+chk_emit(void *arg, const char *path, const struct buf *b)
+{
+	struct chk	*c = arg;
+	char		 full[4096];
+	int		 rc;
+
+	c->files++;
+	strset_add(c->made, path);
+	if ((size_t)snprintf(full, sizeof(full), "%s/%s", c->dir, path) >=
+	    sizeof(full)) {
+		kerr("%s: path too long", c->dir);
+		return 0;
+	}
+	if ((rc = buf_read_file(&c->disk, full)) == -1)
+		return 0;
+	if (rc == 0 || c->disk.len != b->len ||
+	    (b->len > 0 && memcmp(c->disk.p, b->p, b->len) != 0)) {
+		printf("search-check: %s %s\n", path,
+		    rc == 0 ? "is missing" : "differs");
+		c->differ++;
+	}
+	return 1;
+}
+
+/* Shard files on disk in search/<sub>/ that the recompute did not make. */
+static int
+chk_extra(struct chk *c, char sub)
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		 full[4096], rel[300];
+
+	snprintf(full, sizeof(full), "%s/search/%c", c->dir, sub);
+	if ((d = opendir(full)) == NULL)
+		return errno == ENOENT;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "search/%c/%s", sub, e->d_name);
+		if (!strset_has(c->made, rel)) {
+			printf("search-check: %s should not exist\n", rel);
+			c->differ++;
+		}
+	}
+	closedir(d);
+	return 1;
+}
+
+/*
+ * kenmin-gen search-check: recompute the search index from the
+ * database and compare it with the files in site_dir/search/ (what the
+ * last build or publish wrote, patched or not).  Prints each file that
+ * differs; fails if any does.
+ */
+int
+cmd_search_check(struct gen *g, int argc, char *argv[])
+{
+	struct chk	 c;
+	struct ix	 ix;
+	int		 ok;
+
+	(void)argv;
+	if (argc != 1) {
+		kerr("usage: search-check");
+		return 0;
+	}
+	if (!gen_open_db(g, 0))
+		return 0;
+	memset(&ix, 0, sizeof(ix));
+	memset(&c, 0, sizeof(c));
+	c.dir = g->cfg->site_dir;
+	c.made = strset_new();
+	buf_init(&c.disk, SEARCH_FILE_MAX);
+	ok = docs_load(g->db, g->today, &ix, NULL) && terms_build(&ix) &&
+	    files_write(&ix, chk_emit, &c) && chk_extra(&c, 't') &&
+	    chk_extra(&c, 'd');
+	if (ok)
+		printf("search-check: %zu files, %zu differ\n", c.files,
+		    c.differ);
+	ix_free(&ix);
+	buf_free(&c.disk);
+	strset_free(c.made);
+	return ok && c.differ == 0;
 }
 
 /*

@@ -1,9 +1,14 @@
 /*
  * buf.c: growable byte buffers with a maximum size.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "util.h"
@@ -128,4 +133,45 @@ const char *
 buf_str(const struct buf *b)
 {
 	return b->p != NULL ? b->p : "";
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	struct stat	 sb;
+	ssize_t		 r;
+	size_t		 size;
+	int		 fd, rc = -1;
+
+	buf_reset(b);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		kerr("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		kerr("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	size = (size_t)sb.st_size;
+	if (size > b->max || !grow(b, size)) {
+		kerr("%s: larger than %zu bytes", path, b->max);
+		goto out;
+	}
+	while (b->len < size) {
+		if ((r = read(fd, b->p + b->len, size - b->len)) <= 0) {
+			kerr("%s: %s", path, r == 0 ? "cut short while read" :
+			    strerror(errno));
+			goto out;
+		}
+		b->len += (size_t)r;
+	}
+	b->p[b->len] = '\0';
+	rc = 1;
+out:
+	close(fd);
+	if (rc != 1)
+		buf_reset(b);
+	return rc;
 }

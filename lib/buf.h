@@ -36,6 +36,12 @@ void	 buf_printf(struct buf *, const char *, ...)
 void	 buf_vprintf(struct buf *, const char *, va_list);
 /* Give the contents to the caller (who frees them) and reset the buffer. */
 char	*buf_take(struct buf *);
+
+/*
+ * Replace b's contents with the whole file at path: 1 read, 0 no such
+ * file (b empty), -1 error or larger than b's max (printed).
+ */
+int	 buf_read_file(struct buf *, const char *path);
 /* The contents as a C string; "" when empty.  Owned by the buffer. */
 const char *buf_str(const struct buf *);
 

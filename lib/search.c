@@ -122,46 +122,27 @@ static const struct shard *
 shard_get(struct qstate *st, char sub, unsigned n, int *err)
 {
 	struct shard	*s;
-	struct buf	 path;
-	struct stat	 sb;
-	char		*data = NULL;
-	size_t		 i, got = 0;
-	ssize_t		 r;
-	int		 fd = -1;
+	struct buf	 path, data;
+	size_t		 i;
+	int		 rc;
 
 	for (i = 0; i < st->cachesz; i++)
 		if (st->cache[i].dir == sub && st->cache[i].n == n)
 			return &st->cache[i];
 	buf_init(&path, 4096);
+	buf_init(&data, SEARCH_FILE_MAX);
 	buf_printf(&path, "%s/search/%c/%03x.txt", st->dir, sub, n);
 	if (!buf_ok(&path)) {
 		kerr("search: index path too long");
-		*err = 1;
-		goto out;
+		rc = -1;
+	} else
+		rc = buf_read_file(&data, path.p);
+	buf_free(&path);
+	if (rc != 1) {
+		*err = rc == -1;
+		buf_free(&data);
+		return NULL;
 	}
-	if ((fd = open(path.p, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno != ENOENT) {
-			kerr("%s: %s", path.p, strerror(errno));
-			*err = 1;
-		}
-		goto out;
-	}
-	if (fstat(fd, &sb) == -1 || (size_t)sb.st_size > SEARCH_FILE_MAX) {
-		kerr("%s: unreadable or too large", path.p);
-		*err = 1;
-		goto out;
-	}
-	data = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		r = read(fd, data + got, (size_t)sb.st_size - got);
-		if (r <= 0) {
-			kerr("%s: read error", path.p);
-			*err = 1;
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	data[got] = '\0';
 	if (st->cachesz == CACHE_MAX) {
 		free(st->cache[0].data);
 		memmove(&st->cache[0], &st->cache[1],
@@ -171,19 +152,9 @@ shard_get(struct qstate *st, char sub, unsigned n, int *err)
 	s = &st->cache[st->cachesz++];
 	s->dir = sub;
 	s->n = n;
-	s->data = data;
-	s->len = got;
-	data = NULL;
-	if (fd != -1)
-		close(fd);
-	buf_free(&path);
+	s->len = data.len;
+	s->data = buf_take(&data);
 	return s;
-out:
-	free(data);
-	if (fd != -1)
-		close(fd);
-	buf_free(&path);
-	return NULL;
 }
 
 /*

@@ -18,7 +18,8 @@
  *                         continue, "P".."o" end a number, no commas)
  *   search/d/XXX.txt      "DOCNO\tKIND\tDATE\tURL\tTITLE\tSNIPPET",
  *                         XXX = search_doc_shard(docno) in hex,
- *                         sorted by docno
+ *                         sorted by docno; no field holds a tab or a
+ *                         line break
  * docno = id * 16 + a kind code, so it never changes while the item
  * exists.  A shard with no line is not written (a reader treats a
  * missing shard as empty).

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# 705_search_patch.sh: a publish patches the search index (search.c)
+# instead of recomputing it, and the patched files are the bytes a
+# recompute gives.  On a copy of the fixture, seeded random changes of
+# many kinds (tests/incremental.py) are published one by one; after
+# each, `kenmin-gen search-check` recomputes the index from the database
+# and compares every file under search/ (no file differs, none is
+# missing, none is left over).  Most publishes must have been patched
+# (KENMIN_TIMINGS says which).  Then a group withdrawn, whose postings
+# must leave with it though only the member is queued, and the cases
+# the patch refuses: an index of another format and the date moving
+# on; search-check passes after each.
+# needs: fixture
+set -uo pipefail
+
+: "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}" "${KENMIN_FIXTURE:?}"
+# The random steps use the release binary when tests/run names it (30
+# publishes and recomputes); the cases after them run the sanitizer one.
+GEN_SAN=$KENMIN_GEN
+KENMIN_GEN=${KENMIN_GEN_REL:-$KENMIN_GEN}
+
+n_fail=0
+ok() { printf 'ok - %s\n' "$1"; }
+nok() { printf 'not ok - %s\n' "$1"; n_fail=$((n_fail + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
+W=$KENMIN_TMP
+PY=/usr/bin/python3
+T=$(cat "$KENMIN_FIXTURE/today")
+STEPS=${KENMIN_SEARCH_STEPS:-30}
+SEED=${KENMIN_SEARCH_SEED:-705}
+
+cat >"$W/k.ini" <<EOF
+[paths]
+database = $W/k.db
+site_dir = $W/site
+git_dir = $W/site.git
+key_dir = $W/keys
+upload_dir = $W/uploads
+spool_dir = $W/spool
+theme_dir = ${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
+content_dir = $KENMIN_ROOT/content
+[site]
+base_url = $(sed -n 's/^base_url = //p' "$KENMIN_FIXTURE/k.ini")
+EOF
+if ! cp -a "$KENMIN_FIXTURE/keys" "$KENMIN_FIXTURE/uploads" \
+    "$KENMIN_FIXTURE/site" "$KENMIN_FIXTURE/site.git" "$W/" ||
+    ! sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$W/k.db'"; then
+	nok "copy of the fixture"
+	exit 1
+fi
+G() { "$KENMIN_GEN" -c "$W/k.ini" "$@"; }
+
+# One publish with its KENMIN_TIMINGS lines kept, then the check; the
+# command tests/incremental.py runs after each change.
+cat >"$W/step.sh" <<EOF
+#!/usr/bin/env bash
+gen=\${STEP_GEN:-$KENMIN_GEN}
+KENMIN_TIMINGS=1 "\$gen" -c "$W/k.ini" --today "\$1" publish \
+    >/dev/null 2>"$W/last.err" || { cat "$W/last.err" >&2; exit 1; }
+grep '^search index: ' "$W/last.err" >>"$W/says"
+"\$gen" -c "$W/k.ini" --today "\$1" search-check >"$W/check.out" ||
+    { echo "search-check after a publish:" >&2; head -5 "$W/check.out" >&2; exit 1; }
+EOF
+chmod +x "$W/step.sh"
+: >"$W/says"
+
+check "search-check passes on the fixture's full build" bash -c "\"\$0\" -c \"\$1\" --today \"\$2\" search-check >/dev/null" "$KENMIN_GEN" "$W/k.ini" "$T"
+
+if $PY "$KENMIN_ROOT/tests/incremental.py" --uploads "$W/uploads" \
+    "$W/k.db" "$STEPS" "$SEED" "$T" -- "$W/step.sh" "$T" >"$W/steps.out" 2>&1; then
+	ok "$STEPS random changes published, the index equal to a recompute after each"
+else
+	nok "$STEPS random changes published, the index equal to a recompute after each"
+	tail -8 "$W/steps.out" | sed 's/^/#   /'
+fi
+patched=$(grep -c '^search index: patched' "$W/says")
+recomputed=$(grep -c '^search index: recomputed' "$W/says")
+printf '# %d publishes patched the index, %d recomputed it\n' "$patched" "$recomputed"
+grep '^search index: recomputed' "$W/says" | sort | uniq -c | sed 's/^/#   /'
+check "most publishes that ran the index patched it ($patched of $((patched + recomputed)))" \
+    test "$patched" -ge $((STEPS / 2)) -a "$recomputed" -eq 0
+changed=$(grep -c '^search index: patched, [1-9]' "$W/says")
+check "patches that changed files ($changed)" test "$changed" -ge 5
+
+export STEP_GEN=$GEN_SAN
+# queue ITEM-KIND ID: enqueue as formsvc does.
+queue() {
+	sqlite3 "$W/k.db" "INSERT INTO publish_queue (kind, item_id, reason, enqueued_at)
+	    VALUES ('$1', $2, 'test', 0)"
+}
+event=$(sqlite3 "$W/k.db" "SELECT id FROM event WHERE state = 'public' ORDER BY id LIMIT 1")
+
+# 1. An index of another format is recomputed, not patched.
+printf '{"version":1}\n' >"$W/site/search/manifest.json"
+sqlite3 "$W/k.db" "UPDATE event SET title = title || '（形式）' WHERE id = $event"
+queue event "$event"
+: >"$W/says"
+check "another format: publish succeeds" "$W/step.sh" "$T"
+check "another format: recomputed, and equal to a recompute" \
+    grep -q '^search index: recomputed (the last index is of another format)' "$W/says"
+
+# 2. A group withdrawn (only the member is queued): its postings leave
+#    the index with it.
+member=$(sqlite3 "$W/k.db" "SELECT p.member_id FROM posting p JOIN member m ON m.id = p.member_id
+    WHERE p.state = 'public' AND m.state = 'public' AND m.status = 'active'
+    AND (p.apply_from IS NULL OR p.apply_from <= '$T') ORDER BY p.id LIMIT 1")
+posting=$(sqlite3 "$W/k.db" "SELECT id FROM posting WHERE member_id = $member AND state = 'public'
+    AND (apply_from IS NULL OR apply_from <= '$T') ORDER BY id LIMIT 1")
+check "a group's posting is in the index" \
+    grep -rq "^$((posting * 16 + 12))	" "$W/site/search/d"
+sqlite3 "$W/k.db" "UPDATE member SET status = 'withdrawn' WHERE id = $member"
+queue member "$member"
+: >"$W/says"
+check "a group withdrawn: publish succeeds, equal to a recompute" "$W/step.sh" "$T"
+check "a group withdrawn: patched" grep -q '^search index: patched' "$W/says"
+check "a group withdrawn: its posting left the index" \
+    bash -c "! grep -rq '^$((posting * 16 + 12))	' '$W/site/search/d'"
+
+# 3. The date moves on: not a publish of items only.
+T2=$(date -d "$T + 40 days" +%F)
+: >"$W/says"
+check "the date moves on: publish succeeds" "$W/step.sh" "$T2"
+check "the date moves on: recomputed" \
+    grep -q '^search index: recomputed (not a publish of items only)' "$W/says"
+[ "$n_fail" -eq 0 ]
