@@ -9,10 +9,14 @@
  *   git --git-dir=var/site.git --work-tree=site-out log --stat
  * Commits have the fixed author and committer "kenmin <kenmin@localhost>"
  * and the time of the run; the message says what triggered them.
+ * A commit's tree is HEAD's with the run's changes, never read from the
+ * index file, which is kept for git by hand (docs/history.md).
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "config.h"
 #include "db.h"
@@ -33,6 +39,14 @@
 #define HIST_MSG_MAX	1024
 #define HIST_REV_MAX	200
 #define HIST_TZ_MIN	540	/* Asia/Tokyo, UTC+9, no DST (as main.c) */
+#define HIST_FILE_MAX	((size_t)1 << 30)	/* a site file read whole */
+#define HIST_PENDING	"kenmin-pending"	/* in git_dir: see below */
+
+/* One change of a run: its path (the site's), blob id and stat data. */
+struct hchg {
+	git_index_entry	 e;
+	int		 removed;
+};
 
 static void
 git_fail(const char *what)
@@ -191,62 +205,212 @@ history_pack_start(struct gen *g)
 	return hp;
 }
 
+/* ---- the commit ---- */
+
+static int
+chg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hchg *)a)->e.path,
+	    ((const struct hchg *)b)->e.path);
+}
+
 /*
- * Stage the changes of run s (stats st) into idx.  The index is trusted
- * to hold the last commit's files with their stat data unless the last
- * run crashed (SITE_VERIFY); an empty index of a history without a
- * commit is trusted when the run wrote every file it has.  Otherwise
- * the whole work tree is staged (git_index_add_all, which skips files
- * whose stat data match).  A trusted index gets each changed path: from
- * the run's pack hp when it holds it, else read from disk.  1 ok, 0
- * error (printed).
+ * Write the file relpath of the work tree as a blob: e->id and its stat
+ * data.  1 ok, 0 error (printed).
  */
 static int
-stage(git_repository *repo, git_index *idx, const struct site *s,
-    const struct site_stats *st, struct histpack *hp)
+blob_from_file(git_repository *repo, git_index_entry *e)
 {
-	const git_index_entry	*e;
+	struct stat	 sb;
+	char		 path[PATH_MAX];
+	char		*data = NULL;
+	int		 fd = -1, rc = 0;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s%s",
+	    git_repository_workdir(repo), e->path) >= sizeof(path)) {
+		kerr("history: %s: path too long", e->path);
+		return 0;
+	}
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		kerr("history: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > HIST_FILE_MAX) {
+		kerr("history: %s: not a regular file of at most %zu bytes",
+		    path, HIST_FILE_MAX);
+		goto out;
+	}
+	data = xmalloc((size_t)sb.st_size + 1);
+	if (!util_read_all(fd, data, (size_t)sb.st_size)) {
+		kerr("history: %s: %s", path, errno != 0 ? strerror(errno) :
+		    "shorter than its size");
+		goto out;
+	}
+	if (git_blob_create_from_buffer(&e->id, repo, data,
+	    (size_t)sb.st_size) < 0) {
+		git_fail(path);
+		goto out;
+	}
+	e->ctime.seconds = (int32_t)sb.st_ctim.tv_sec;
+	e->ctime.nanoseconds = (uint32_t)sb.st_ctim.tv_nsec;
+	e->mtime.seconds = (int32_t)sb.st_mtim.tv_sec;
+	e->mtime.nanoseconds = (uint32_t)sb.st_mtim.tv_nsec;
+	e->dev = (uint32_t)sb.st_dev;
+	e->ino = (uint32_t)sb.st_ino;
+	e->mode = GIT_FILEMODE_BLOB;
+	e->uid = (uint32_t)sb.st_uid;
+	e->gid = (uint32_t)sb.st_gid;
+	e->file_size = (uint32_t)sb.st_size;
+	rc = 1;
+out:
+	free(data);
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/*
+ * The changes of run s, sorted by path, each written file with its blob
+ * id and stat data: from the run's pack hp when it has the file, else
+ * read from disk into a loose object.  *out (n of them, paths owned by
+ * s) is freed by the caller, also on error.  1 ok, 0 error (printed).
+ */
+static int
+changes(git_repository *repo, const struct site *s,
+    const struct histpack *hp, struct hchg **out, size_t *n)
+{
+	const git_index_entry	*pe;
+	struct hchg		*c;
 	const char		*p;
-	size_t			 i;
-	int			 r, removed, trust;
+	size_t			 i, k;
+	int			 removed;
 
-	if (git_index_entrycount(idx) == 0)
-		trust = git_repository_head_unborn(repo) == 1 &&
-		    st != NULL && st->unchanged == 0;
-	else
-		trust = (site_flags(s) & SITE_VERIFY) == 0;
-	if (hp != NULL && !histpack_finish(hp))
-		hp = NULL;
-	if (hp != NULL) {
-		/* The new pack: libgit2 must see it before trees name it. */
-		git_odb	*odb = NULL;
-
-		r = git_repository_odb(&odb, repo) < 0 ||
-		    git_odb_refresh(odb) < 0;
-		git_odb_free(odb);
-		if (r) {
-			git_fail("object database");
-			return 0;
-		}
-	}
-	if (!trust) {
-		if (git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT,
-		    NULL, NULL) < 0 ||
-		    git_index_update_all(idx, NULL, NULL, NULL) < 0) {
-			git_fail("stage the site directory");
-			return 0;
-		}
-		return 1;
-	}
-	for (i = 0; (p = site_change(s, i, &removed)) != NULL; i++) {
+	for (k = 0; site_change(s, k, NULL) != NULL; k++)
+		continue;
+	*out = c = xcalloc(k + 1, sizeof(*c));
+	*n = 0;
+	for (i = 0; i < k; i++) {
+		p = site_change(s, i, &removed);
+		c[i].removed = removed;
 		if (removed)
-			r = git_index_remove_bypath(idx, p);
-		else if ((e = histpack_entry(hp, p)) != NULL)
-			r = git_index_add(idx, e);
-		else
-			r = git_index_add_bypath(idx, p);
-		if (r < 0) {
-			git_fail(p);
+			;
+		else if ((pe = histpack_entry(hp, p)) != NULL)
+			c[i].e = *pe;
+		else {
+			c[i].e.path = p;
+			if (!blob_from_file(repo, &c[i].e))
+				return 0;
+		}
+		c[i].e.path = p;
+		*n = i + 1;
+	}
+	/* Stale deletions come last in site_change(): one order for all. */
+	if (k > 1)
+		qsort(c, k, sizeof(*c), chg_cmp);
+	return 1;
+}
+
+/*
+ * The new tree: base (HEAD's, NULL for none) with the n changes c[].
+ * A path removed that base does not have (written and removed in the
+ * same run) is skipped.  1 ok, 0 error (printed).
+ */
+static int
+tree_updated(git_repository *repo, git_tree *base, const struct hchg *c,
+    size_t n, git_oid *out)
+{
+	git_tree_update	*u;
+	git_tree_entry	*te = NULL;
+	git_treebuilder	*tb = NULL;
+	git_tree	*empty = NULL;
+	git_oid		 eid;
+	size_t		 i, nu = 0;
+	int		 rc = 0, r;
+
+	if (base == NULL) {
+		if (git_treebuilder_new(&tb, repo, NULL) < 0 ||
+		    git_treebuilder_write(&eid, tb) < 0 ||
+		    git_tree_lookup(&empty, repo, &eid) < 0) {
+			git_fail("empty tree");
+			git_treebuilder_free(tb);
+			return 0;
+		}
+		git_treebuilder_free(tb);
+		base = empty;
+	}
+	u = xcalloc(n + 1, sizeof(*u));
+	for (i = 0; i < n; i++) {
+		if (c[i].removed) {
+			r = git_tree_entry_bypath(&te, base, c[i].e.path);
+			git_tree_entry_free(te);
+			te = NULL;
+			if (r == GIT_ENOTFOUND)
+				continue;
+			if (r < 0) {
+				git_fail(c[i].e.path);
+				goto out;
+			}
+			u[nu].action = GIT_TREE_UPDATE_REMOVE;
+		} else {
+			u[nu].action = GIT_TREE_UPDATE_UPSERT;
+			git_oid_cpy(&u[nu].id, &c[i].e.id);
+			u[nu].filemode = GIT_FILEMODE_BLOB;
+		}
+		u[nu++].path = c[i].e.path;
+	}
+	if (git_tree_create_updated(out, repo, base, nu, u) < 0) {
+		git_fail("update the tree");
+		goto out;
+	}
+	rc = 1;
+out:
+	free(u);
+	git_tree_free(empty);
+	return rc;
+}
+
+/*
+ * The tree of the whole work tree, every file hashed: an empty index
+ * of our own (never the file) given everything git_index_add_all()
+ * finds.  *idx is the caller's to free.  1 ok, 0 error (printed).
+ */
+static int
+tree_walk(git_repository *repo, git_index **idx, git_oid *out)
+{
+	if (git_index_new(idx) < 0) {
+		git_fail("index");
+		return 0;
+	}
+	git_repository_set_index(repo, *idx);
+	if (git_index_add_all(*idx, NULL, GIT_INDEX_ADD_DEFAULT, NULL,
+	    NULL) < 0 || git_index_write_tree(out, *idx) < 0) {
+		git_fail("stage the site directory");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Remove $git_dir/index and the note older versions kept beside it.
+ * 1 ok, 0 error (printed).
+ */
+static int
+index_remove(git_repository *repo)
+{
+	static const char *const names[] = { "index", "kenmin-index" };
+	char	 path[PATH_MAX];
+	size_t	 i;
+
+	for (i = 0; i < KENMIN_NELEM(names); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s%s",
+		    git_repository_path(repo), names[i]) >= sizeof(path)) {
+			kerr("history: %s: path too long",
+			    git_repository_path(repo));
+			return 0;
+		}
+		if (unlink(path) == -1 && errno != ENOENT) {
+			kerr("history: %s: %s", path, strerror(errno));
 			return 0;
 		}
 	}
@@ -254,10 +418,32 @@ stage(git_repository *repo, git_index *idx, const struct site *s,
 }
 
 /*
- * Stage what the run s (stats st, its blobs in hp unless NULL) changed
- * and commit it with msg as HEAD's child.  No commit is made if the
- * tree equals HEAD's: *committed (may be NULL) tells.  1 ok, 0 error
- * (printed).
+ * The marker $git_dir/kenmin-pending: made before a commit begins and
+ * removed once it and the index are written, so a commit cut short is
+ * seen by the next.  path gets its name.  1 ok, 0 error (printed).
+ */
+static int
+pending_path(git_repository *repo, char *path, size_t sz)
+{
+	if ((size_t)snprintf(path, sz, "%s%s", git_repository_path(repo),
+	    HIST_PENDING) >= sz) {
+		kerr("history: %s: path too long", git_repository_path(repo));
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Commit what the run s (stats st, its blobs in hp unless NULL) changed
+ * with msg as HEAD's child.  HEAD's tree is what site_dir held before
+ * the run unless the last run crashed (SITE_VERIFY) or the last commit
+ * was cut short (the marker), so the new tree is HEAD's with the run's
+ * changes (git_tree_create_updated(): only the trees on the changed
+ * paths are read and written).  Without HEAD, a full build that wrote
+ * every file gives the tree from its changes alone.  Otherwise, or if
+ * the update fails, the whole work tree is hashed.  No commit is made
+ * if the tree equals HEAD's: *committed (may be NULL) tells.  No index
+ * file is kept (index_remove()).  1 ok, 0 error (printed).
  */
 int
 history_commit(struct gen *g, const struct site *s,
@@ -268,10 +454,13 @@ history_commit(struct gen *g, const struct site *s,
 	git_index	*idx = NULL;
 	git_signature	*sig = NULL;
 	git_commit	*parent = NULL;
+	git_tree	*base = NULL, *tree = NULL;
 	git_oid		 tree_id, head_id, commit_id;
-	git_tree	*tree = NULL;
+	struct hchg	*c = NULL;
+	char		 pend[PATH_MAX];
+	size_t		 n = 0;
 	time_t		 now;
-	int		 rc = 0, removed, r;
+	int		 rc = 0, removed, r, fd, fast, same;
 
 	if (committed != NULL)
 		*committed = 0;
@@ -286,55 +475,84 @@ history_commit(struct gen *g, const struct site *s,
 	git_libgit2_init();
 	/* The objects a commit points to were just written by us. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-	if (!hist_open(g->cfg, 1, &repo))
+	if (!hist_open(g->cfg, 1, &repo) ||
+	    !pending_path(repo, pend, sizeof(pend)))
 		goto out;
-	if (git_repository_index(&idx, repo) < 0) {
-		git_fail("index");
-		goto out;
-	}
-	if (!stage(repo, idx, s, st, hp))
-		goto out;
-	if (git_index_write(idx) < 0 ||
-	    git_index_write_tree(&tree_id, idx) < 0) {
-		git_fail("write the index");
-		goto out;
-	}
+	if (hp != NULL && !histpack_finish(hp))
+		hp = NULL;
+	if (hp != NULL) {
+		/* The new pack: libgit2 must see it before trees name it. */
+		git_odb	*odb = NULL;
 
-	r = git_reference_name_to_id(&head_id, repo, "HEAD");
-	if (r == 0) {
-		if (git_commit_lookup(&parent, repo, &head_id) < 0) {
-			git_fail("HEAD");
+		r = git_repository_odb(&odb, repo) < 0 ||
+		    git_odb_refresh(odb) < 0;
+		git_odb_free(odb);
+		if (r) {
+			git_fail("object database");
 			goto out;
 		}
-		if (git_oid_equal(git_commit_tree_id(parent), &tree_id)) {
-			rc = 1;		/* nothing changed */
+	}
+	r = git_reference_name_to_id(&head_id, repo, "HEAD");
+	if (r == 0) {
+		if (git_commit_lookup(&parent, repo, &head_id) < 0 ||
+		    git_commit_tree(&base, parent) < 0) {
+			git_fail("HEAD");
 			goto out;
 		}
 	} else if (r != GIT_ENOTFOUND) {
 		git_fail("HEAD");
 		goto out;
-	} else if (git_index_entrycount(idx) == 0) {
-		rc = 1;			/* empty site, no history yet */
-		goto out;
 	}
 
-	now = time(NULL);
-	if (git_signature_new(&sig, HIST_NAME, HIST_EMAIL, now,
-	    HIST_TZ_MIN) < 0 ||
-	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
-		git_fail("commit");
+	fast = (site_flags(s) & SITE_VERIFY) == 0 && access(pend, F_OK) == -1;
+	if (parent == NULL)
+		fast = fast && (site_flags(s) & SITE_FULL) != 0 &&
+		    st != NULL && st->unchanged == 0;
+	if ((fd = open(pend, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		kerr("history: %s: %s", pend, strerror(errno));
 		goto out;
 	}
-	if (git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL,
-	    msg, tree, parent != NULL ? 1 : 0, parent) < 0) {
-		git_fail("commit");
+	close(fd);
+	if (fast && (!changes(repo, s, hp, &c, &n) ||
+	    !tree_updated(repo, base, c, n, &tree_id))) {
+		kerr("history: hashing the whole site directory instead");
+		fast = 0;
+	}
+	if (!fast && !tree_walk(repo, &idx, &tree_id))
+		goto out;
+
+	same = parent != NULL &&
+	    git_oid_equal(git_commit_tree_id(parent), &tree_id);
+	if (!same && (parent != NULL || (fast ? n > 0 :
+	    git_index_entrycount(idx) > 0))) {
+		now = time(NULL);
+		if (git_signature_new(&sig, HIST_NAME, HIST_EMAIL, now,
+		    HIST_TZ_MIN) < 0 ||
+		    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
+		    git_commit_create_v(&commit_id, repo, "HEAD", sig, sig,
+		    NULL, msg, tree, parent != NULL ? 1 : 0, parent) < 0) {
+			git_fail("commit");
+			goto out;
+		}
+		if (committed != NULL)
+			*committed = 1;
+	}
+
+	/*
+	 * No index file is kept: HEAD's tree is the record, and a stale
+	 * index would make `git status` by hand lie (docs/history.md).
+	 */
+	if (!index_remove(repo))
+		goto out;
+	if (unlink(pend) == -1 && errno != ENOENT) {
+		kerr("history: %s: %s", pend, strerror(errno));
 		goto out;
 	}
-	if (committed != NULL)
-		*committed = 1;
 	rc = 1;
 out:
+	free(c);
 	git_tree_free(tree);
+	git_tree_free(base);
 	git_commit_free(parent);
 	git_signature_free(sig);
 	git_index_free(idx);

@@ -97,7 +97,12 @@ else
 	nok "the mended site equals a clean build"
 	head -5 "$W/diff" | sed 's/^/#   /'
 fi
-check "the mended history is clean" sh -c \
-    "git --git-dir='$W/bad.git' --work-tree='$W/bad-site' status --porcelain | wc -l | grep -qx 0"
+# HEAD's tree is the mended site: git's own hash of the work tree (a
+# temporary index) equals it.
+rm -f "$W/tmp.index"
+wt=$(GIT_INDEX_FILE=$W/tmp.index git --git-dir="$W/bad.git" --work-tree="$W/bad-site" add -A &&
+    GIT_INDEX_FILE=$W/tmp.index git --git-dir="$W/bad.git" write-tree)
+check "the mended history is the mended site" test -n "$wt" -a \
+    "$wt" = "$(git --git-dir="$W/bad.git" rev-parse 'HEAD^{tree}')"
 
 exit $((n_fail > 0))
