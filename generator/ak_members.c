@@ -339,10 +339,11 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 	sqlite3_stmt	*st;
 	struct mrows	 l = { NULL, 0 };
 	struct tval	*ctx, *items;
-	char		 dir[256], url[264], title[256];
+	char		 dir[256], url[264], title[256], meta[128];
 	char		*rel;
-	size_t		 page, pages, i;
-	int		 rc = 0, ok;
+	int64_t		 ids[PER_PAGE];
+	size_t		 page, pages, i, nid;
+	int		 rc = 0, ok, kept;
 
 	if ((st = db_prep(r->g->db, sqls[facets[f].list])) == NULL)
 		return 0;
@@ -359,13 +360,23 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 	pages = (l.len + PER_PAGE - 1) / PER_PAGE;
 	if (pages == 0)
 		pages = 1;
+	/* What a page prints besides its members (the template's count). */
+	snprintf(meta, sizeof(meta), "count=%zu pages=%zu", l.len, pages);
 	for (page = 1; page <= pages; page++) {
 		rel = page_path(dir, page);
-		if ((ctx = rctx_page(r, rel)) == NULL) {
+		for (nid = 0, i = (page - 1) * PER_PAGE;
+		    i < l.len && i < page * PER_PAGE; i++)
+			ids[nid++] = l.v[i].id;
+		ctx = rctx_list_page(r, rel, KBIT(K_MEMBER), K_MEMBER, ids,
+		    nid, meta, &kept);
+		if (kept) {
+			free(rel);
+			continue;
+		}
+		if (ctx == NULL) {
 			free(rel);
 			goto out;
 		}
-		site_dep(r->site, kind_name(K_MASTER), 0);
 		tv_set_str(ctx, "title", title);
 		tv_set_str(ctx, "heading", facets[f].heading);
 		tv_set_int(ctx, "count", (long long)l.len);

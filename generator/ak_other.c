@@ -62,9 +62,10 @@ render_interviews(struct rctx *r, const struct idlist *ids)
 	sqlite3_stmt	*st;
 	struct ivrow	*v = NULL;
 	struct tval	*ctx, *items, *o;
-	char		*rel, s[128];
-	size_t		 n = 0, i, page, pages;
-	int		 rc, ok = 0;
+	char		*rel, s[128], meta[64];
+	int64_t		 pids[PER_PAGE];
+	size_t		 n = 0, i, page, pages, nid;
+	int		 rc, ok = 0, kept;
 
 	(void)ids;
 	if ((st = db_prep(r->g->db, sqls[SQL_IV_LIST])) == NULL)
@@ -79,9 +80,20 @@ render_interviews(struct rctx *r, const struct idlist *ids)
 	if (rc < 0)
 		goto out;
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
+	/* Besides its interviews a page prints only the paging. */
+	snprintf(meta, sizeof(meta), "pages=%zu", pages);
 	for (page = 1; page <= pages; page++) {
 		rel = page_path("boranet201909/interviews/", page);
-		if ((ctx = rctx_page(r, rel)) == NULL) {
+		for (nid = 0, i = (page - 1) * PER_PAGE;
+		    i < n && i < page * PER_PAGE; i++)
+			pids[nid++] = v[i].id;
+		ctx = rctx_list_page(r, rel, KBIT(K_INTERVIEW), K_INTERVIEW,
+		    pids, nid, meta, &kept);
+		if (kept) {
+			free(rel);
+			continue;
+		}
+		if (ctx == NULL) {
 			free(rel);
 			goto out;
 		}

@@ -214,24 +214,38 @@ render_list(struct rctx *r, const struct prows *l, const char *dir,
     const char *tmpl, const char *title, int past)
 {
 	struct tval	*ctx, *items;
-	char		*rel, url[256], cal[128];
-	size_t		 page, pages, i;
-	int		 ok;
+	char		*rel, url[256], cal[128], meta[256];
+	int64_t		 ids[PER_PAGE];
+	size_t		 page, pages, i, nid;
+	int		 ok, kept;
 
 	pages = (l->len + PER_PAGE - 1) / PER_PAGE;
 	if (pages == 0)
 		pages = 1;
 	snprintf(url, sizeof(url), "/%s", dir);
+	snprintf(cal, sizeof(cal), "/boranet201909/postings/calendar/"
+	    "%.7s.html", r->g->today);
+	/* What a page prints besides its postings (the template's count). */
+	snprintf(meta, sizeof(meta), "count=%zu pages=%zu cal=%s", l->len,
+	    pages, cal);
 	for (page = 1; page <= pages; page++) {
 		rel = page_path(dir, page);
-		if ((ctx = rctx_page(r, rel)) == NULL) {
+		for (nid = 0, i = (page - 1) * PER_PAGE;
+		    i < l->len && i < page * PER_PAGE; i++)
+			ids[nid++] = l->v[i].id;
+		/* A member's change shows here only by hiding its postings. */
+		ctx = rctx_list_page(r, rel, KBIT(K_POSTING) | KBIT(K_MEMBER),
+		    K_POSTING, ids, nid, meta, &kept);
+		if (kept) {
+			free(rel);
+			continue;
+		}
+		if (ctx == NULL) {
 			free(rel);
 			return 0;
 		}
 		tv_set_str(ctx, "title", title);
 		tv_set_bool(ctx, "past", past);
-		snprintf(cal, sizeof(cal), "/boranet201909/postings/calendar/"
-		    "%.7s.html", r->g->today);
 		tv_set_str(ctx, "calendar_href", cal);
 		tv_set_int(ctx, "count", (long long)l->len);
 		items = tv_list(r->arena);
@@ -333,8 +347,9 @@ render_month(struct rctx *r, int y, int m, int fy, int fm, int ly, int lm,
 	sqlite3_stmt	*st;
 	struct prows	 l = { NULL, 0 };
 	struct tval	*ctx, *weeks, *cells = NULL, *cell, *items, *o;
-	char		 rel[128], lo[48], hi[48], ymd[48], s[96];
-	int		 py, pm, d, wd, n, ndays, rc = 0;
+	char		 rel[128], lo[48], hi[48], ymd[48], s[96], meta[128];
+	int64_t		*ids = NULL;
+	int		 py, pm, d, wd, n, ndays, kept, rc = 0;
 	size_t		 i = 0, k;
 
 	ndays = month_days(y, m);
@@ -350,7 +365,21 @@ render_month(struct rctx *r, int y, int m, int fy, int fm, int ly, int lm,
 
 	snprintf(rel, sizeof(rel), "boranet201909/postings/calendar/"
 	    "%04d-%02d.html", y, m);
-	if ((ctx = rctx_page(r, rel)) == NULL)
+	/* The month's deadlines, the 随時 ones, the months around it. */
+	ids = xcalloc(l.len + anytime->len + 1, sizeof(*ids));
+	for (k = 0; k < l.len; k++)
+		ids[k] = l.v[k].id;
+	for (k = 0; k < anytime->len; k++)
+		ids[l.len + k] = anytime->v[k].id;
+	snprintf(meta, sizeof(meta), "count=%zu first=%d-%d last=%d-%d",
+	    l.len, fy, fm, ly, lm);
+	ctx = rctx_list_page(r, rel, KBIT(K_POSTING) | KBIT(K_MEMBER),
+	    K_POSTING, ids, l.len + anytime->len, meta, &kept);
+	if (kept) {
+		rc = 1;
+		goto out;
+	}
+	if (ctx == NULL)
 		goto out;
 	snprintf(s, sizeof(s), "%d年%d月", y, m);
 	tv_set_str(ctx, "month", s);
@@ -416,6 +445,7 @@ render_month(struct rctx *r, int y, int m, int fy, int fm, int ly, int lm,
 	rctx_crumb(r, s, NULL);
 	rc = rctx_write(r, SITE_AIKASA, "aikasa/postings/calendar", ctx);
 out:
+	free(ids);
 	prows_free(&l);
 	return rc;
 }

@@ -3,11 +3,15 @@
  * `kenmin-gen publish` (only what the publish queue names), both ending
  * in one git commit of the site directory when files changed.
  *
- * A publish re-renders every list family whose kinds changed, and
- * deletes the pages a list family no longer produces.  The site writer
- * skips unchanged bytes, so only files whose bytes differ are written,
- * and the result is the tree a full build of the same data would give
- * (tests/cases/340_incremental.sh).
+ * A publish runs every list family whose kinds changed, and deletes the
+ * pages a list family no longer produces.  A family renders only the
+ * list pages that can have changed: a page whose set of items, meta
+ * (counts, page count) and queued items say it is as the last run left
+ * it is kept unrendered (rctx_list_page() in render.c gives the rule
+ * and why it is sound).  The site writer skips unchanged bytes, so only
+ * files whose bytes differ are written, and the result is the tree a
+ * full build of the same data would give (tests/cases/340_incremental.sh,
+ * 348_list_keep.sh).
  *
  * The rule for a family's `kinds` mask: a list family (and the top
  * pages, feeds, sitemap) has exactly the kinds of the tables its SQL
@@ -449,7 +453,7 @@ static int
 run_families(struct rctx *r)
 {
 	const struct family	*f;
-	size_t			 t, i, pages;
+	size_t			 t, i, pages, kept;
 	double			 t0;
 	int			 timings;
 
@@ -467,11 +471,16 @@ run_families(struct rctx *r)
 				continue;
 			t0 = now_ms();
 			pages = r->pages;
+			kept = r->kept;
 			if (!run_family(r, f))
 				goto fail;
-			if (timings)
+			if (timings && r->kept == kept)
 				fprintf(stderr, "%8.1f ms %6zu pages  %s\n",
 				    now_ms() - t0, r->pages - pages, f->name);
+			else if (timings)
+				fprintf(stderr, "%8.1f ms %6zu pages  %s "
+				    "(%zu kept)\n", now_ms() - t0,
+				    r->pages - pages, f->name, r->kept - kept);
 		}
 	}
 	return 1;
@@ -487,6 +496,7 @@ run_family(struct rctx *r, const struct family *f)
 	struct idlist	 t = { NULL, 0 };
 	int		 ok;
 
+	r->fam = f;	/* rctx_list_page() reads its kinds */
 	if (r->full)
 		return f->render(r, NULL);
 	if (f->is_detail && f->pages == NULL) {
@@ -692,6 +702,7 @@ rctx_teardown(struct rctx *r)
 		(void)worker_wait(r);
 	}
 	search_prefetch_end(r);
+	rctx_cache_set(r, NULL, NULL, NULL);
 	site_free(r->site);
 	histpack_free(r->hp);
 	tmpl_set_free(r->tmpl);
@@ -802,9 +813,9 @@ run(struct gen *g, int full, int *again)
 	    &r.queued[K_MEMBER]))
 		kerr("publish: matching mails not queued; "
 		    "`kenmin-gen match` will retry");
-	printf("%s: %zu pages rendered, %zu written, %zu unchanged, "
-	    "%zu deleted%s\n", full ? "build" : "publish", r.pages,
-	    st.written, st.unchanged, st.deleted,
+	printf("%s: %zu pages rendered, %zu kept, %zu written, "
+	    "%zu unchanged, %zu deleted%s\n", full ? "build" : "publish",
+	    r.pages, r.kept, st.written, st.unchanged, st.deleted,
 	    committed ? "; committed" : "");
 	/* More queued meanwhile? */
 	{

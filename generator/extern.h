@@ -142,6 +142,12 @@ int		 site_put(struct site *, const char *relpath, const void *,
 		    size_t);
 int		 site_remove(struct site *, const char *relpath);
 char		**site_shows(struct site *, const char *kind, int64_t id);
+struct site_depv {		/* one dep, for site_deps_same() */
+	const char	*kind;
+	int64_t		 id;
+};
+int		 site_deps_same(struct site *, const char *relpath,
+		    const struct site_depv *, size_t);
 void		 site_paths_free(char **);
 int		 site_finish(struct site *, int ok, struct site_stats *);
 const char	*site_change(const struct site *, size_t, int *removed);
@@ -245,6 +251,12 @@ struct rctx {
 	int		 wpid;
 	int		 wfd;		/* its report, read by worker_merge() */
 	struct histpack	*hp;		/* the run's pack, or NULL */
+	const struct family *fam;	/* build.c: the family rendering */
+	size_t		 kept;		/* list pages kept (rctx_list_page) */
+	/* render.c: rows one family read, for the next (rctx_cache_*) */
+	const void	*cache_key;
+	void		*cache;
+	void		(*cache_free)(void *);
 };
 
 /*
@@ -300,6 +312,12 @@ void		 tv_date_ja(struct tval *obj, const char *key, const char *ymd);
 void		 rctx_paging(struct rctx *, struct tval *ctx, const char *base,
 		    size_t page, size_t pages);
 char		*page_path(const char *base, size_t page);
+void		*rctx_cache_get(struct rctx *, const void *key);
+void		 rctx_cache_set(struct rctx *, const void *key, void *,
+		    void (*)(void *));
+struct tval	*rctx_list_page(struct rctx *, const char *relpath,
+		    unsigned kinds, enum kind kind, const int64_t *ids,
+		    size_t n, const char *meta, int *kept);
 void		 tv_set_nonempty(struct tval *, const char *key, const char *);
 void		 idlist_add(struct idlist *, int64_t);
 int		 rctx_each_id(struct rctx *, const struct idlist *ids,

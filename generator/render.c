@@ -1,7 +1,9 @@
 /*
  * render.c: what every generated page shares: the page context with
  * the site's navigation and breadcrumbs, the layout, Japanese dates,
- * pagination, and Markdown through cmark-gfm with its safe defaults.
+ * pagination, the rule by which a publish keeps a list page that cannot
+ * have changed (rctx_list_page()), and Markdown through cmark-gfm with
+ * its safe defaults.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "buf.h"
@@ -321,6 +324,156 @@ page_path(const char *base, size_t page)
 	else
 		buf_printf(&b, "index-%zu.html", page);
 	return buf_take(&b);
+}
+
+/*
+ * One value a family keeps for the families after it in the run that
+ * read the same rows (the three event families read every public event
+ * once, not three times).  rctx_cache_get() returns the value stored
+ * under key (the address of a static of the caller's file), or NULL.
+ */
+void *
+rctx_cache_get(struct rctx *r, const void *key)
+{
+	return key != NULL && r->cache_key == key ? r->cache : NULL;
+}
+
+/*
+ * Store v under key, freeing the value stored before with its function;
+ * fn(v) frees v when it is replaced or when the run ends (build.c calls
+ * rctx_cache_set(r, NULL, NULL, NULL)).
+ */
+void
+rctx_cache_set(struct rctx *r, const void *key, void *v, void (*fn)(void *))
+{
+	if (r->cache_free != NULL)
+		r->cache_free(r->cache);
+	r->cache_key = key;
+	r->cache = v;
+	r->cache_free = fn;
+}
+
+/* Whether sorted l holds id. */
+static int
+idlist_has(const struct idlist *l, int64_t id)
+{
+	size_t	 lo = 0, hi = l->len, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (l->ids[mid] == id)
+			return 1;
+		if (l->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The dep that stands for a list page's meta string: 63 bits of it. */
+static int64_t
+meta_id(const char *meta)
+{
+	unsigned char	 h[crypto_generichash_BYTES_MIN];
+	uint64_t	 v = 0;
+	size_t		 i;
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)meta,
+	    strlen(meta), NULL, 0);
+	for (i = 0; i < 8; i++)
+		v = v << 8 | h[i];
+	return (int64_t)(v & INT64_MAX);
+}
+
+#define LIST_META_KIND	"list"	/* the site_dep kind of a page's meta */
+
+/*
+ * Whether a publish may keep list page relpath as the last run wrote it
+ * (see rctx_list_page()); 1 yes, 0 no, -1 on a database error.
+ */
+static int
+list_keep(struct rctx *r, const char *relpath, unsigned kinds,
+    enum kind kind, const int64_t *ids, size_t n, int64_t meta)
+{
+	struct site_depv	*v;
+	size_t			 i;
+	int			 rc;
+
+	if (r->full || r->preview != NULL || r->site == NULL ||
+	    r->fam == NULL || (r->changed & r->fam->kinds & ~kinds) != 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (idlist_has(&r->queued[kind], ids[i]))
+			return 0;
+	if (strset_has(r->seen, relpath))
+		return 0;	/* rctx_page() reports it */
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].kind = kind_name(kind);
+		v[i].id = ids[i];
+	}
+	v[n].kind = LIST_META_KIND;
+	v[n].id = meta;
+	rc = site_deps_same(r->site, relpath, v, n + 1);
+	free(v);
+	return rc;
+}
+
+/*
+ * Start list page relpath, which shows the n items ids (of kind, in
+ * page order) and otherwise prints only what meta (a string the caller
+ * makes of the list's counts, page count, links to other pages …) and
+ * data of kinds outside the mask `kinds` determine.  The page records
+ * the ids and a digest of meta with site_dep().  Returns the page's
+ * context to fill and write, or NULL: with *kept set when a publish may
+ * leave the page as it is (it is marked rendered, so the family's
+ * pruning keeps it, and not counted in r->pages), else on error.
+ *
+ * The page is kept when, in a publish, (1) every kind that changed and
+ * re-runs the family is in `kinds`: kinds whose change can alter the
+ * page only through which items are listed where, and the meta (the
+ * item kind itself; a kind that only filters items, such as the member
+ * a posting needs to be visible); (2) the manifest has the page with
+ * exactly these deps: the same set of ids and the same meta digest as
+ * the last run recorded; and (3) none of the ids is queued.  Why that
+ * gives the same bytes: an item that is not queued did not change, so
+ * what it shows did not change and neither did its place relative to
+ * the other unchanged items (the list orders are total orders on the
+ * items' own fields, and anything else they read is a kind outside
+ * `kinds`, which did not change).  The same set of unchanged items is
+ * therefore printed in the same order, and everything else on the page
+ * is in meta or comes from data that did not change.  A mistake the
+ * other way (a dep missing from ids, meta printed but left out) only
+ * makes the deps differ, and the page is rendered: the rule fails safe
+ * wherever the family records more than this helper knows.
+ */
+struct tval *
+rctx_list_page(struct rctx *r, const char *relpath, unsigned kinds,
+    enum kind kind, const int64_t *ids, size_t n, const char *meta,
+    int *kept)
+{
+	struct tval	*ctx;
+	int64_t		 mid;
+	size_t		 i;
+	int		 k;
+
+	*kept = 0;
+	mid = meta_id(meta);
+	if ((k = list_keep(r, relpath, kinds, kind, ids, n, mid)) == -1)
+		return NULL;
+	if (k == 1) {
+		strset_add(r->seen, relpath);
+		r->kept++;
+		*kept = 1;
+		return NULL;
+	}
+	if ((ctx = rctx_page(r, relpath)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		site_dep(r->site, kind_name(kind), ids[i]);
+	site_dep(r->site, LIST_META_KIND, mid);
+	return ctx;
 }
 
 /*

@@ -91,10 +91,14 @@ static const char *const sqls[SQL__MAX] = {
 	"INSERT INTO site_file (path, size, hash, deps) "
 	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (path) DO UPDATE SET "
 	"size = excluded.size, hash = excluded.hash, deps = excluded.deps",
-	/* SQL_FILE_PUT_KEEP: as above but an existing deps digest stays */
+	/*
+	 * SQL_FILE_PUT_KEEP (rollback): the site_dep rows stay, but the
+	 * deps digest becomes one no page's deps give, so a publish never
+	 * keeps a rolled-back list page as current (rctx_list_page()).
+	 */
 	"INSERT INTO site_file (path, size, hash, deps) "
-	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (path) DO UPDATE SET "
-	"size = excluded.size, hash = excluded.hash",
+	"VALUES (?1, ?2, ?3, zeroblob(16)) ON CONFLICT (path) DO UPDATE SET "
+	"size = excluded.size, hash = excluded.hash, deps = zeroblob(16)",
 	/* SQL_FILE_DEL (site_dep follows by ON DELETE CASCADE) */
 	"DELETE FROM site_file WHERE path = ?1",
 	/* SQL_FILE_ALL: BINARY collation orders like strcmp() */
@@ -625,35 +629,94 @@ dep_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * Sort and dedupe the n deps of d in place; returns how many remain,
+ * with their digest (the site_file.deps column) in dsum.
+ */
+static size_t
+deps_digest(struct dep *d, size_t n, unsigned char dsum[SITE_DSUM_SZ])
+{
+	crypto_generichash_state	 h;
+	unsigned char			 idb[8];
+	size_t				 i, j, nd;
+	uint64_t			 v;
+
+	if (n > 1)
+		qsort(d, n, sizeof(*d), dep_cmp);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || dep_cmp(&d[j - 1], &d[i]) != 0)
+			d[j++] = d[i];
+	nd = j;
+	crypto_generichash_init(&h, NULL, 0, SITE_DSUM_SZ);
+	for (i = 0; i < nd; i++) {
+		v = (uint64_t)d[i].id;
+		for (j = 0; j < 8; j++)
+			idb[j] = (unsigned char)(v >> (56 - 8 * j));
+		crypto_generichash_update(&h, (const unsigned char *)d[i].kind,
+		    strlen(d[i].kind) + 1);
+		crypto_generichash_update(&h, idb, sizeof(idb));
+	}
+	crypto_generichash_final(&h, dsum, SITE_DSUM_SZ);
+	return nd;
+}
+
 /* Sort and dedupe the open page's deps and digest them into o->dsum. */
 static void
 deps_close(struct site *s, struct op *o)
 {
-	crypto_generichash_state	 h;
-	unsigned char			 idb[8];
-	size_t				 i, j, n;
-	uint64_t			 v;
+	o->ndep = deps_digest(s->deps == NULL ? NULL : s->deps + o->dep0,
+	    s->depsz - o->dep0, o->dsum);
+	s->depsz = o->dep0 + o->ndep;
+}
 
-	n = s->depsz - o->dep0;
-	if (n > 1)
-		qsort(s->deps + o->dep0, n, sizeof(*s->deps), dep_cmp);
-	for (i = j = 0; i < n; i++)
-		if (j == 0 || dep_cmp(&s->deps[o->dep0 + j - 1],
-		    &s->deps[o->dep0 + i]) != 0)
-			s->deps[o->dep0 + j++] = s->deps[o->dep0 + i];
-	o->ndep = j;
-	s->depsz = o->dep0 + j;
-	crypto_generichash_init(&h, NULL, 0, SITE_DSUM_SZ);
-	for (i = 0; i < o->ndep; i++) {
-		v = (uint64_t)s->deps[o->dep0 + i].id;
-		for (j = 0; j < 8; j++)
-			idb[j] = (unsigned char)(v >> (56 - 8 * j));
-		crypto_generichash_update(&h,
-		    (const unsigned char *)s->deps[o->dep0 + i].kind,
-		    strlen(s->deps[o->dep0 + i].kind) + 1);
-		crypto_generichash_update(&h, idb, sizeof(idb));
+/*
+ * Whether the manifest, as this run found it, lists relpath with
+ * exactly the n deps of v (any order, repeats allowed): the page the
+ * last run wrote there recorded the same entities.  1 yes, 0 no (no
+ * row, other deps, a kind of no or too many bytes, or relpath removed
+ * by this run), -1 on a database error (printed).  The caller knows
+ * whether this run wrote relpath already (rctx's seen set).
+ */
+int
+site_deps_same(struct site *s, const char *relpath,
+    const struct site_depv *v, size_t n)
+{
+	sqlite3_stmt	*st;
+	struct dep	*d;
+	unsigned char	 dsum[SITE_DSUM_SZ];
+	size_t		 i, kl;
+	int		 r, rc = 0;
+
+	if (s->finished || n > SITE_DEPS_MAX || !site_path_ok(relpath) ||
+	    (s->gone != NULL && strset_has(s->gone, relpath)))
+		return 0;
+	d = xcalloc(n + 1, sizeof(*d));
+	for (i = 0; i < n; i++) {
+		kl = strnlen(v[i].kind, SITE_KIND_MAX + 1);
+		if (kl == 0 || kl > SITE_KIND_MAX)
+			goto out;
+		memcpy(d[i].kind, v[i].kind, kl);
+		d[i].id = v[i].id;
 	}
-	crypto_generichash_final(&h, o->dsum, SITE_DSUM_SZ);
+	(void)deps_digest(d, n, dsum);
+	if ((st = db_prep(s->db, sqls[SQL_FILE_GET])) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	db_bind_text(st, 1, relpath);
+	if ((r = db_row(s->db, st)) == -1) {
+		rc = -1;
+		goto out;
+	}
+	if (r == 1) {
+		rc = sqlite3_column_bytes(st, 2) == SITE_DSUM_SZ &&
+		    memcmp(sqlite3_column_blob(st, 2), dsum,
+		    SITE_DSUM_SZ) == 0;
+		sqlite3_reset(st);
+	}
+out:
+	free(d);
+	return rc;
 }
 
 /*
@@ -941,7 +1004,8 @@ man_apply(struct site *s, const struct op *o)
 		db_bind_text(st, 1, o->path);
 		db_bind_int(st, 2, o->size);
 		db_bind_blob(st, 3, o->hash, SITE_HASH_SZ);
-		db_bind_blob(st, 4, o->dsum, SITE_DSUM_SZ);
+		if (!keep)
+			db_bind_blob(st, 4, o->dsum, SITE_DSUM_SZ);
 		if (!db_run(s->db, st))
 			return 0;
 	}

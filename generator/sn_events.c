@@ -145,6 +145,35 @@ evs_load(struct rctx *r, struct evs *e)
 	return rc == 0;
 }
 
+static const char evs_key;	/* rctx_cache_get() key of the rows */
+
+static void
+evs_release(void *arg)
+{
+	evs_free(arg);
+	free(arg);
+}
+
+/*
+ * Every public event in list order, read once per run for the list, by
+ * field and calendar families (rctx's cache owns it); NULL on error.
+ */
+static const struct evs *
+evs_get(struct rctx *r)
+{
+	struct evs	*e;
+
+	if ((e = rctx_cache_get(r, &evs_key)) != NULL)
+		return e;
+	e = xcalloc(1, sizeof(*e));
+	if (!evs_load(r, e)) {
+		evs_release(e);
+		return NULL;
+	}
+	rctx_cache_set(r, &evs_key, e, evs_release);
+	return e;
+}
+
 /* The item of a list: the fields a list row shows. */
 static void
 ev_item(struct rctx *r, struct tval *list, const struct sn_master *m,
@@ -198,9 +227,10 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
     const char *calendar)
 {
 	struct tval	*ctx, *list;
-	size_t		*idx, n = 0, i, page, pages, k;
-	char		*path = NULL, base[256], t[512];
-	int		 rc = 0;
+	size_t		*idx, n = 0, i, page, pages, k, nid;
+	int64_t		 ids[PER_PAGE];
+	char		*path = NULL, base[256], t[512], meta[512];
+	int		 rc = 0, kept;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
 	for (i = 0; i < all->len; i++)
@@ -208,10 +238,20 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
 			idx[n++] = i;
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
 	snprintf(base, sizeof(base), "/%s", dir);
+	/* What a page prints besides its events (the template's total). */
+	snprintf(meta, sizeof(meta), "total=%zu pages=%zu cal=%s", n, pages,
+	    calendar != NULL ? calendar : "");
 	for (page = 1; page <= pages; page++) {
 		free(path);
 		path = page_path(dir, page);
-		if ((ctx = rctx_page(r, path)) == NULL)
+		for (nid = 0, k = (page - 1) * PER_PAGE;
+		    k < n && k < page * PER_PAGE; k++)
+			ids[nid++] = all->v[idx[k]].id;
+		ctx = rctx_list_page(r, path, KBIT(K_EVENT), K_EVENT, ids, nid,
+		    meta, &kept);
+		if (kept)
+			continue;
+		if (ctx == NULL)
 			goto out;
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
@@ -275,7 +315,7 @@ static int
 render_index(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	struct evs		 all = { NULL, 0 };
+	const struct evs	*all;
 	char			(*months)[8] = NULL, href[64];
 	const char		*cal;
 	size_t			 nm = 0;
@@ -284,16 +324,15 @@ render_index(struct rctx *r, const struct idlist *ids)
 	(void)ids;
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
-	if (!evs_load(r, &all))
+	if ((all = evs_get(r)) == NULL)
 		goto out;
-	ev_months(&all, &months, &nm);
+	ev_months(all, &months, &nm);
 	if ((cal = calendar_entry(r, months, nm)) != NULL)
 		snprintf(href, sizeof(href), "/events/calendar/%s.html", cal);
-	rc = ev_list(r, m, &all, 0, "events/", "イベント・募集を探す",
+	rc = ev_list(r, m, all, 0, "events/", "イベント・募集を探す",
 	    cal != NULL ? href : NULL);
 out:
 	free(months);
-	evs_free(&all);
 	sn_master_free(m);
 	return rc;
 }
@@ -302,7 +341,7 @@ static int
 render_field(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	struct evs		 all = { NULL, 0 };
+	const struct evs	*all;
 	const struct sn_mrow	*rows;
 	char			 dir[256], title[256];
 	size_t			 i, n;
@@ -311,19 +350,18 @@ render_field(struct rctx *r, const struct idlist *ids)
 	(void)ids;
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
-	if (!evs_load(r, &all))
+	if ((all = evs_get(r)) == NULL)
 		goto out;
 	rows = sn_master_rows(m, SNM_FIELD, &n);
 	for (i = 0; i < n; i++) {
 		snprintf(dir, sizeof(dir), "events/field/%s/", rows[i].slug);
 		snprintf(title, sizeof(title), "活動分野「%s」のイベント・募集",
 		    rows[i].name);
-		if (!ev_list(r, m, &all, rows[i].id, dir, title, NULL))
+		if (!ev_list(r, m, all, rows[i].id, dir, title, NULL))
 			goto out;
 	}
 	rc = 1;
 out:
-	evs_free(&all);
 	sn_master_free(m);
 	return rc;
 }
@@ -346,29 +384,28 @@ static const struct sn_calpages ev_cal = {
 static int
 render_calendar(struct rctx *r, const struct idlist *ids)
 {
-	struct evs		 all = { NULL, 0 };
+	const struct evs	*all;
 	struct sn_calitem	*items = NULL;
 	char			(*months)[8] = NULL;
 	size_t			 nm = 0, i;
 	int			 rc = 0;
 
 	(void)ids;
-	if (!evs_load(r, &all))
+	if ((all = evs_get(r)) == NULL)
 		goto out;
-	ev_months(&all, &months, &nm);
-	items = xcalloc(all.len + 1, sizeof(*items));
-	for (i = 0; i < all.len; i++) {	/* in list order by date */
-		items[i].id = all.v[i].id;
-		items[i].title = all.v[i].title;
-		items[i].from = all.v[i].starts;
-		items[i].to = all.v[i].ends;
-		items[i].cancelled = all.v[i].cancelled;
+	ev_months(all, &months, &nm);
+	items = xcalloc(all->len + 1, sizeof(*items));
+	for (i = 0; i < all->len; i++) {	/* in list order by date */
+		items[i].id = all->v[i].id;
+		items[i].title = all->v[i].title;
+		items[i].from = all->v[i].starts;
+		items[i].to = all->v[i].ends;
+		items[i].cancelled = all->v[i].cancelled;
 	}
-	rc = sn_calendars(r, &ev_cal, items, all.len, months, nm);
+	rc = sn_calendars(r, &ev_cal, items, all->len, months, nm);
 out:
 	free(items);
 	free(months);
-	evs_free(&all);
 	return rc;
 }
 

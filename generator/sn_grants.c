@@ -115,6 +115,35 @@ grs_load(struct rctx *r, struct grs *g)
 	return rc == 0;
 }
 
+static const char grs_key;	/* rctx_cache_get() key of the rows */
+
+static void
+grs_release(void *arg)
+{
+	grs_free(arg);
+	free(arg);
+}
+
+/*
+ * Every public grant in list order, read once per run for the four
+ * list families (rctx's cache owns it); NULL on error.
+ */
+static const struct grs *
+grs_get(struct rctx *r)
+{
+	struct grs	*g;
+
+	if ((g = rctx_cache_get(r, &grs_key)) != NULL)
+		return g;
+	g = xcalloc(1, sizeof(*g));
+	if (!grs_load(r, g)) {
+		grs_release(g);
+		return NULL;
+	}
+	rctx_cache_set(r, &grs_key, g, grs_release);
+	return g;
+}
+
 /* 募集中・募集予定・募集終了・中止 on today's date. */
 static const char *
 status_label(const struct rctx *r, const struct gr *v)
@@ -157,9 +186,10 @@ gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
     const char *calendar)
 {
 	struct tval	*ctx, *list, *o;
-	size_t		*idx, n = 0, i, page, pages, k;
-	char		*path = NULL, base[256], t[512], href[64];
-	int		 rc = 0;
+	size_t		*idx, n = 0, i, page, pages, k, nid;
+	int64_t		 ids[PER_PAGE];
+	char		*path = NULL, base[256], t[512], href[64], meta[512];
+	int		 rc = 0, kept;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
 	for (i = 0; i < all->len; i++)
@@ -168,10 +198,20 @@ gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
 			idx[n++] = i;
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
 	snprintf(base, sizeof(base), "/%s", dir);
+	/* What a page prints besides its grants (the template's total). */
+	snprintf(meta, sizeof(meta), "total=%zu pages=%zu cal=%s", n, pages,
+	    calendar != NULL ? calendar : "");
 	for (page = 1; page <= pages; page++) {
 		free(path);
 		path = page_path(dir, page);
-		if ((ctx = rctx_page(r, path)) == NULL)
+		for (nid = 0, k = (page - 1) * PER_PAGE;
+		    k < n && k < page * PER_PAGE; k++)
+			ids[nid++] = all->v[idx[k]].id;
+		ctx = rctx_list_page(r, path, KBIT(K_GRANT), K_GRANT, ids, nid,
+		    meta, &kept);
+		if (kept)
+			continue;
+		if (ctx == NULL)
 			goto out;
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
@@ -236,7 +276,7 @@ static int
 render_index(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	struct grs		 all = { NULL, 0 };
+	const struct grs	*all;
 	char			(*months)[8] = NULL, href[64];
 	const char		*cal = NULL;
 	size_t			 nm = 0, i;
@@ -245,9 +285,9 @@ render_index(struct rctx *r, const struct idlist *ids)
 	(void)ids;
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
-	if (!grs_load(r, &all))
+	if ((all = grs_get(r)) == NULL)
 		goto out;
-	gr_months(&all, &months, &nm);
+	gr_months(all, &months, &nm);
 	for (i = 0; i < nm && cal == NULL; i++)
 		if (strncmp(months[i], r->g->today, 7) >= 0)
 			cal = months[i];
@@ -255,11 +295,10 @@ render_index(struct rctx *r, const struct idlist *ids)
 		cal = months[nm - 1];
 	if (cal != NULL)
 		snprintf(href, sizeof(href), "/grants/calendar/%s.html", cal);
-	rc = gr_list(r, m, &all, 0, 0, "grants/", "助成を探す",
+	rc = gr_list(r, m, all, 0, 0, "grants/", "助成を探す",
 	    cal != NULL ? href : NULL);
 out:
 	free(months);
-	grs_free(&all);
 	sn_master_free(m);
 	return rc;
 }
@@ -269,7 +308,7 @@ static int
 render_facet(struct rctx *r, int field)
 {
 	struct sn_master	*m;
-	struct grs		 all = { NULL, 0 };
+	const struct grs	*all;
 	const struct sn_mrow	*rows;
 	char			 dir[256], title[256];
 	size_t			 i, n;
@@ -277,7 +316,7 @@ render_facet(struct rctx *r, int field)
 
 	if ((m = sn_master_load(r->g->db)) == NULL)
 		return 0;
-	if (!grs_load(r, &all))
+	if ((all = grs_get(r)) == NULL)
 		goto out;
 	rows = sn_master_rows(m, field ? SNM_FIELD : SNM_AREA, &n);
 	for (i = 0; i < n; i++) {
@@ -286,13 +325,12 @@ render_facet(struct rctx *r, int field)
 		snprintf(title, sizeof(title), field ?
 		    "対象分野「%s」の助成" : "対象エリア「%s」の助成",
 		    rows[i].name);
-		if (!gr_list(r, m, &all, field ? rows[i].id : 0,
+		if (!gr_list(r, m, all, field ? rows[i].id : 0,
 		    field ? 0 : rows[i].id, dir, title, NULL))
 			goto out;
 	}
 	rc = 1;
 out:
-	grs_free(&all);
 	sn_master_free(m);
 	return rc;
 }
@@ -327,29 +365,28 @@ static const struct sn_calpages gr_cal = {
 static int
 render_calendar(struct rctx *r, const struct idlist *ids)
 {
-	struct grs		 all = { NULL, 0 };
+	const struct grs	*all;
 	struct sn_calitem	*items = NULL;
 	char			(*months)[8] = NULL;
 	size_t			 nm = 0, i;
 	int			 rc = 0;
 
 	(void)ids;
-	if (!grs_load(r, &all))
+	if ((all = grs_get(r)) == NULL)
 		goto out;
-	gr_months(&all, &months, &nm);
-	items = xcalloc(all.len + 1, sizeof(*items));
-	for (i = 0; i < all.len; i++) {	/* by deadline, then id */
-		items[i].id = all.v[i].id;
-		items[i].title = all.v[i].name;
-		items[i].from = all.v[i].until;
-		items[i].to = all.v[i].until;
-		items[i].cancelled = all.v[i].cancelled;
+	gr_months(all, &months, &nm);
+	items = xcalloc(all->len + 1, sizeof(*items));
+	for (i = 0; i < all->len; i++) {	/* by deadline, then id */
+		items[i].id = all->v[i].id;
+		items[i].title = all->v[i].name;
+		items[i].from = all->v[i].until;
+		items[i].to = all->v[i].until;
+		items[i].cancelled = all->v[i].cancelled;
 	}
-	rc = sn_calendars(r, &gr_cal, items, all.len, months, nm);
+	rc = sn_calendars(r, &gr_cal, items, all->len, months, nm);
 out:
 	free(items);
 	free(months);
-	grs_free(&all);
 	return rc;
 }
 

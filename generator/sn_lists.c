@@ -273,20 +273,37 @@ typedef void (*item_fn)(struct rctx *, const struct listdef *,
 /*
  * Render the rows rs as the pages of list d (at least one page, which
  * says that there is nothing yet when rs is empty).  extra, when set,
- * is called on each page's context.  1 ok.
+ * is called on each page's context, and xmeta (or NULL) says all that
+ * it prints that the list's kind can change (rctx_list_page()).  1 ok.
  */
 static int
 list_pages(struct rctx *r, const struct listdef *d, const struct rows *rs,
     item_fn fill, void (*extra)(struct rctx *, struct tval *, void *),
-    void *arg)
+    void *arg, const char *xmeta)
 {
 	struct tval	*ctx, *items;
+	struct buf	 meta;
+	enum kind	 k;
+	int64_t		 ids[PER_PAGE];
 	char		*path, base[PATH_MAX_SZ], title[512];
-	size_t		 pages, page, i;
-	int		 ok;
+	size_t		 pages, page, i, nid;
+	int		 ok, kept;
 
+	if (!kind_parse(d->kind, &k)) {
+		kerr("%s: unknown kind %s", d->dir, d->kind);
+		return 0;
+	}
 	pages = rs->len == 0 ? 1 : (rs->len + PER_PAGE - 1) / PER_PAGE;
 	snprintf(base, sizeof(base), "%s%s", site_root(d->site), d->dir);
+	/* What a page prints besides its items: count, from/to, paging. */
+	buf_init(&meta, 64 * 1024);
+	buf_printf(&meta, "count=%zu pages=%zu %s", rs->len, pages,
+	    xmeta != NULL ? xmeta : "");
+	if (!buf_ok(&meta)) {
+		kerr("%s: list too long", d->dir);
+		buf_free(&meta);
+		return 0;
+	}
 	/* site_root() is "/" or "/boranet201909/"; d->dir is site-relative. */
 	for (page = 1; page <= pages; page++) {
 		char	 rel[PATH_MAX_SZ];
@@ -294,9 +311,18 @@ list_pages(struct rctx *r, const struct listdef *d, const struct rows *rs,
 		snprintf(rel, sizeof(rel), "%s%s",
 		    d->site == SITE_AIKASA ? "boranet201909/" : "", d->dir);
 		path = page_path(rel, page);
-		ctx = rctx_page(r, path);
+		for (nid = 0, i = (page - 1) * PER_PAGE;
+		    i < rs->len && i < page * PER_PAGE; i++)
+			ids[nid++] = rs->v[i].id;
+		ctx = rctx_list_page(r, path, KBIT(k), k, ids, nid,
+		    buf_str(&meta), &kept);
+		if (kept) {
+			free(path);
+			continue;
+		}
 		if (ctx == NULL) {
 			free(path);
+			buf_free(&meta);
 			return 0;
 		}
 		if (page == 1)
@@ -342,9 +368,12 @@ list_pages(struct rctx *r, const struct listdef *d, const struct rows *rs,
 			extra(r, ctx, arg);
 		ok = rctx_write(r, d->site, d->tmpl, ctx);
 		free(path);
-		if (!ok)
+		if (!ok) {
+			buf_free(&meta);
 			return 0;
+		}
 	}
+	buf_free(&meta);
 	return 1;
 }
 
@@ -397,7 +426,8 @@ render_reports_list(struct rctx *r, const struct idlist *ids)
 	(void)ids;
 	if (!rows_query(r, SQL_REPORT_LIST, NULL, NULL, &rs))
 		goto out;
-	rc = list_pages(r, &reports_def, &rs, report_item, NULL, NULL);
+	rc = list_pages(r, &reports_def, &rs, report_item, NULL, NULL,
+	    NULL);
 out:
 	rows_free(&rs);
 	return rc;
@@ -664,6 +694,17 @@ year_label(char *s, size_t sz, int year)
 		snprintf(s, sz, "%d年発行", year);
 }
 
+/* The years and counts years_links() prints, as list meta into b. */
+static void
+years_meta(const struct years *y, struct buf *b)
+{
+	size_t	 i;
+
+	buf_puts(b, "years=");
+	for (i = 0; i < y->len; i++)
+		buf_printf(b, "%d:%zu,", y->year[i], y->count[i]);
+}
+
 /* The facet links every book list page shows. */
 static void
 years_links(struct rctx *r, struct tval *ctx, void *arg)
@@ -692,15 +733,20 @@ render_books_list(struct rctx *r, const struct idlist *ids)
 {
 	struct rows	 rs = { NULL, 0, 0 };
 	struct years	 y;
+	struct buf	 ym;
 	int		 rc = 0;
 
 	(void)ids;
+	buf_init(&ym, 64 * 1024);
 	memset(&y, 0, sizeof(y));
 	if (!rows_query(r, SQL_BOOK_LIST, NULL, NULL, &rs))
 		goto out;
 	years_collect(&rs, &y);
-	rc = list_pages(r, &books_def, &rs, book_item, years_links, &y);
+	years_meta(&y, &ym);
+	rc = list_pages(r, &books_def, &rs, book_item, years_links, &y,
+	    buf_str(&ym));
 out:
+	buf_free(&ym);
 	years_free(&y);
 	rows_free(&rs);
 	return rc;
@@ -712,6 +758,7 @@ render_books_years(struct rctx *r, const struct idlist *ids)
 {
 	struct rows	 rs = { NULL, 0, 0 }, sub = { NULL, 0, 0 };
 	struct years	 y;
+	struct buf	 ym;
 	struct listdef	 d;
 	struct tval	*ctx;
 	char		 dir[64], slug[32], label[64];
@@ -719,10 +766,12 @@ render_books_years(struct rctx *r, const struct idlist *ids)
 	int		 rc = 0;
 
 	(void)ids;
+	buf_init(&ym, 64 * 1024);
 	memset(&y, 0, sizeof(y));
 	if (!rows_query(r, SQL_BOOK_LIST, NULL, NULL, &rs))
 		goto out;
 	years_collect(&rs, &y);
+	years_meta(&y, &ym);
 
 	if ((ctx = rctx_page(r, "books/year/index.html")) == NULL)
 		goto out;
@@ -753,11 +802,13 @@ render_books_years(struct rctx *r, const struct idlist *ids)
 		d.parent = books_def.title;
 		d.parent_href = "/books/";
 		d.item_dir = books_def.dir;
-		if (!list_pages(r, &d, &sub, book_item, years_links, &y))
+		if (!list_pages(r, &d, &sub, book_item, years_links, &y,
+		    buf_str(&ym)))
 			goto out;
 	}
 	rc = 1;
 out:
+	buf_free(&ym);
 	free(sub.v);		/* the strings belong to rs */
 	years_free(&y);
 	rows_free(&rs);
@@ -840,7 +891,7 @@ render_notices(struct rctx *r, const struct listdef *d, const char *site,
 
 	if (!rows_query(r, SQL_NOTICE_LIST, site, kind, &rs))
 		goto out;
-	rc = list_pages(r, d, &rs, notice_item, NULL, NULL);
+	rc = list_pages(r, d, &rs, notice_item, NULL, NULL, NULL);
 out:
 	rows_free(&rs);
 	return rc;
@@ -942,7 +993,7 @@ render_news(struct rctx *r, const struct listdef *d, const char *site)
 
 	if (!rows_query(r, SQL_NEWS_LIST, site, NULL, &rs))
 		goto out;
-	rc = list_pages(r, d, &rs, news_item, NULL, NULL);
+	rc = list_pages(r, d, &rs, news_item, NULL, NULL, NULL);
 out:
 	rows_free(&rs);
 	return rc;

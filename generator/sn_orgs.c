@@ -212,9 +212,11 @@ org_list(struct rctx *r, const struct sn_master *m, const struct orgs *all,
 {
 	const struct sn_mrow	*mr;
 	struct tval		*ctx, *list, *o;
-	size_t			*idx, n = 0, i, page, pages, k;
+	size_t			*idx, n = 0, i, page, pages, k, nid;
+	int64_t			 ids[PER_PAGE];
 	char			*path = NULL, base[256], href[64], t[512];
-	int			 rc = 0;
+	char			 meta[128];
+	int			 rc = 0, kept;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
 	for (i = 0; i < all->len; i++)
@@ -222,10 +224,19 @@ org_list(struct rctx *r, const struct sn_master *m, const struct orgs *all,
 			idx[n++] = i;
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
 	snprintf(base, sizeof(base), "/%s", dir);
+	/* What a page prints besides its orgs (the template's total). */
+	snprintf(meta, sizeof(meta), "total=%zu pages=%zu", n, pages);
 	for (page = 1; page <= pages; page++) {
 		free(path);
 		path = page_path(dir, page);
-		if ((ctx = rctx_page(r, path)) == NULL)
+		for (nid = 0, k = (page - 1) * PER_PAGE;
+		    k < n && k < page * PER_PAGE; k++)
+			ids[nid++] = all->v[idx[k]].id;
+		ctx = rctx_list_page(r, path, KBIT(K_ORG), K_ORG, ids, nid,
+		    meta, &kept);
+		if (kept)
+			continue;
+		if (ctx == NULL)
 			goto out;
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);

@@ -468,12 +468,14 @@ sn_calendars(struct rctx *r, const struct sn_calpages *cp,
 {
 	struct sn_calitem	*items;
 	struct tval		*ctx;
+	int64_t			*ids;
 	char			 path[256], href[256], cal[256], title[256];
-	char			 first[16], last[16];
+	char			 first[16], last[16], meta[64];
 	size_t			 i, j, n;
-	int			 y, mo, rc = 0;
+	int			 y, mo, kept, rc = 0;
 
 	items = xcalloc(nall + 1, sizeof(*items));
+	ids = xcalloc(nall + 1, sizeof(*ids));
 	snprintf(href, sizeof(href), "/%s", cp->base);
 	snprintf(cal, sizeof(cal), "/%scalendar/", cp->base);
 	for (i = 0; i < nm; i++) {
@@ -486,10 +488,17 @@ sn_calendars(struct rctx *r, const struct sn_calpages *cp,
 				items[n++] = all[j];
 		snprintf(path, sizeof(path), "%scalendar/%s.html", cp->base,
 		    months[i]);
-		if ((ctx = rctx_page(r, path)) == NULL)
-			goto out;
 		for (j = 0; j < n; j++)
-			site_dep(r->site, kind_name(cp->kind), items[j].id);
+			ids[j] = items[j].id;
+		/* Besides its items a month prints the months around it. */
+		snprintf(meta, sizeof(meta), "prev=%s next=%s",
+		    i > 0 ? months[i - 1] : "", i + 1 < nm ? months[i + 1] : "");
+		ctx = rctx_list_page(r, path, KBIT(cp->kind), cp->kind, ids, n,
+		    meta, &kept);
+		if (kept)
+			continue;
+		if (ctx == NULL)
+			goto out;
 		snprintf(title, sizeof(title), "%s（%d年%d月）", cp->title, y,
 		    mo);
 		tv_set_str(ctx, "title", title);
@@ -503,6 +512,7 @@ sn_calendars(struct rctx *r, const struct sn_calpages *cp,
 	}
 	rc = 1;
 out:
+	free(ids);
 	free(items);
 	return rc;
 }

@@ -418,6 +418,29 @@ main(void)
 	    strcmp(v[0], "events/1/index.html") == 0 &&
 	    strcmp(v[1], "events/index.html") == 0, "shows: event 1 files");
 	site_paths_free(v);
+	/* site_deps_same(): the manifest's deps of a page, any order. */
+	{
+		static const struct site_depv same[] = {
+			{ "event", 1 }, { "event", 2 }, { "event", 1 } };
+		static const struct site_depv less[] = { { "event", 1 } };
+		static const struct site_depv more[] = {
+			{ "event", 2 }, { "event", 1 }, { "list", 7 } };
+		static const struct site_depv badk[] = {
+			{ "event", 2 }, { "", 1 } };
+
+		T_OK(s != NULL && site_deps_same(s, "events/index.html",
+		    same, 3) == 1, "deps_same: same set, repeats, any order");
+		T_OK(s != NULL && site_deps_same(s, "events/index.html",
+		    less, 1) == 0, "deps_same: a subset differs");
+		T_OK(s != NULL && site_deps_same(s, "events/index.html",
+		    more, 3) == 0, "deps_same: a superset differs");
+		T_OK(s != NULL && site_deps_same(s, "events/index.html",
+		    badk, 2) == 0, "deps_same: an invalid kind differs");
+		T_OK(s != NULL && site_deps_same(s, "events/none.html",
+		    same, 3) == 0, "deps_same: no such file");
+		T_OK(s != NULL && site_deps_same(s, "index.html", NULL, 0) == 1,
+		    "deps_same: a file without deps");
+	}
 	/* Refusals through the API. */
 	T_OK(s != NULL && !site_page_begin(s, "../escape.html"),
 	    "refuse: page_begin ..");

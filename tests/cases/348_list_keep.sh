@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# 348_list_keep.sh: a publish renders only the list pages that can have
+# changed (rctx_list_page() in generator/render.c) and still ends where
+# a full build does.  From a copy of the fixture, each step below makes
+# one kind of change with SQL, queues it as formsvc would, publishes at
+# the fixture's date, and compares the site with a full build of a copy
+# of the database after EVERY publish (their manifests, the path and
+# hash of every file; at the end the trees themselves, diff -r): an
+# edit that keeps a list's order, moves across pages and months, a new
+# event, a page dropped and a page added by the number of events,
+# postings edited and moved to the past list, a member hidden (its
+# postings leave the lists without being queued), orgs, grants, books
+# (the year facet counts), notices and interviews.  The first step also checks the work done: an
+# edited event re-renders exactly the event list pages that show it,
+# and every other page of the three event list families is kept.
+#
+# Like 340 it drives the publishes and full builds with the release
+# binary when tests/run names it (KENMIN_GEN_REL).
+# needs: fixture
+set -uo pipefail
+
+: "${KENMIN_ROOT:?}" "${KENMIN_TMP:?}" "${KENMIN_GEN:?}" "${KENMIN_FIXTURE:?}"
+KENMIN_GEN=${KENMIN_GEN_REL:-$KENMIN_GEN}
+
+n_fail=0
+ok() { printf 'ok - %s\n' "$1"; }
+nok() { printf 'not ok - %s\n' "$1"; n_fail=$((n_fail + 1)); }
+T=$(cat "$KENMIN_FIXTURE/today")
+THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
+W=$KENMIN_TMP
+mkcfg() {	# mkcfg NAME
+	cat >"$W/$1.ini" <<EOF
+[paths]
+database = $W/$1.db
+site_dir = $W/$1-site
+git_dir = $W/$1.git
+key_dir = $W/keys
+upload_dir = $W/uploads
+spool_dir = $W/$1-spool
+theme_dir = $THEME
+content_dir = $KENMIN_ROOT/content
+[site]
+base_url = $(sed -n 's/^base_url = //p' "$KENMIN_FIXTURE/k.ini")
+EOF
+}
+mkcfg incr
+G() { "$KENMIN_GEN" -c "$W/incr.ini" --today "$T" "$@"; }
+Q() { sqlite3 -bail "$W/incr.db" "PRAGMA foreign_keys = ON; $1"; }
+enq() {	# enq KIND ID...
+	local k=$1 i
+	shift
+	for i in "$@"; do
+		Q "INSERT INTO publish_queue (kind, item_id, reason,
+		    enqueued_at) VALUES ('$k', $i, '348', 0)"
+	done
+}
+
+if ! cp -a "$KENMIN_FIXTURE/keys" "$W/keys" ||
+    ! cp -a "$KENMIN_FIXTURE/uploads" "$W/uploads" ||
+    ! sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$W/incr.db'" ||
+    ! cp -a "$KENMIN_FIXTURE/site" "$W/incr-site" ||
+    ! cp -a "$KENMIN_FIXTURE/site.git" "$W/incr.git"; then
+	nok "copy of the fixture's demo and first build"
+	exit 1
+fi
+ok "copy of the fixture's demo and first build"
+
+# pub NAME [last]: publish, then the site must equal a full build of the
+# data.  The publish's summary line is left in $W/pub.out.
+# The full builds reuse their directory (creating 33,000 files each
+# time would take most of the case's time): full.db is the data of
+# incr.db with the manifest of full-site, so each is the ordinary full
+# build of a site that exists (340 compares that with a fresh one).
+mkcfg full
+fulldb() {
+	if [ -e "$W/full.db" ]; then
+		mv "$W/full.db" "$W/prev.db" || return 1
+	fi
+	sqlite3 "$W/incr.db" ".backup '$W/full.db'" || return 1
+	[ -e "$W/prev.db" ] || return 0
+	sqlite3 -bail "$W/full.db" "ATTACH '$W/prev.db' AS p;
+	    DELETE FROM site_dep; DELETE FROM site_file;
+	    INSERT INTO site_file SELECT * FROM p.site_file;
+	    INSERT INTO site_dep SELECT * FROM p.site_dep;
+	    DELETE FROM site_state; INSERT INTO site_state SELECT * FROM p.site_state"
+}
+pub() {
+	if ! G publish >"$W/pub.out" 2>"$W/pub.err"; then
+		nok "$1: publish"
+		head -5 "$W/pub.err" | sed 's/^/#   /'
+		return 1
+	fi
+	if [ "$(Q 'SELECT count(*) FROM publish_queue')" != 0 ] || ! fulldb ||
+	    ! "$KENMIN_GEN" -c "$W/full.ini" --today "$T" build >/dev/null; then
+		nok "$1: full build of the same data"
+		return 1
+	fi
+	# The manifests name every file with the hash of its bytes (a kept
+	# page keeps its row); the last step compares the trees themselves.
+	man "$W/incr.db" >"$W/incr.man"
+	man "$W/full.db" >"$W/full.man"
+	if [ "${2:-}" = last ]; then
+		diff -r "$W/incr-site" "$W/full-site" >"$W/diff.out" 2>&1
+	else
+		diff "$W/incr.man" "$W/full.man" >"$W/diff.out" 2>&1
+	fi
+	if [ $? -eq 0 ] && [ -s "$W/incr.man" ]; then
+		ok "$1: publish == full build"
+	else
+		nok "$1: publish == full build"
+		grep -E '^(Only in|diff -r|[<>])' "$W/diff.out" | head -10 |
+		    sed 's/^/#   /'
+		return 1
+	fi
+}
+man() { sqlite3 "$1" "SELECT path, hex(hash) FROM site_file ORDER BY path"; }
+# The "N pages rendered, K kept" numbers of the last publish.
+rendered() { sed -n 's/^publish: \([0-9]*\) pages rendered.*/\1/p' "$W/pub.out"; }
+kept() { sed -n 's/^publish: .* \([0-9]*\) kept,.*/\1/p' "$W/pub.out"; }
+# Pages of the three event list families in the site now.
+event_list_pages() {
+	(cd "$W/incr-site" && find events/index*.html events/field \
+	    events/calendar -name '*.html') | wc -l
+}
+
+# 1. An event's title: its place in every list stays.
+e=$(Q "SELECT e.id FROM event e WHERE e.state = 'public' AND
+    e.starts_on >= '$T' AND EXISTS (SELECT 1 FROM event_field f
+    WHERE f.event_id = e.id) ORDER BY e.id LIMIT 1")
+F=$(event_list_pages)
+S=$(Q "SELECT count(*) FROM site_dep WHERE kind = 'event' AND
+    item_id = $e AND (path GLOB 'events/index*' OR
+    path GLOB 'events/field/*' OR path GLOB 'events/calendar/*')")
+Q "UPDATE event SET title = title || '（改）' WHERE id = $e"
+enq event "$e"
+if pub "event $e title"; then
+	if [ "$S" -ge 3 ] && [ "$(kept)" = $((F - S)) ] &&
+	    [ "$(rendered)" -lt $((S + 20)) ]; then
+		ok "the title edit kept the $((F - S)) of $F event list pages that do not show the event"
+	else
+		nok "the title edit kept the event list pages that do not show the event"
+		printf '#   %s list pages, %s show it; %s\n' "$F" "$S" \
+		    "$(cat "$W/pub.out")"
+	fi
+fi
+
+# 2. The same event moves half a year on: other pages, another month.
+Q "UPDATE event SET starts_on = date('$T', '+200 day'),
+    ends_on = date('$T', '+201 day') WHERE id = $e"
+enq event "$e"
+pub "event $e moved across pages and months"
+
+# 3. A new event next month, copied from a public one with its fields.
+n=$(Q "SELECT max(id) + 1 FROM event")
+cols=$(Q "SELECT group_concat(name, ', ') FROM pragma_table_info('event')
+    WHERE name NOT IN ('id', 'starts_on', 'ends_on')")
+Q "INSERT INTO event (id, starts_on, ends_on, $cols) SELECT $n,
+    date('$T', '+20 day'), date('$T', '+20 day'), $cols FROM event
+    WHERE id = $e;
+    INSERT INTO event_field (event_id, field_id) SELECT $n, field_id
+    FROM event_field WHERE event_id = $e"
+enq event "$n"
+pub "new event $n"
+
+# 4. Unpublish the events of the list's last page: one page less.
+N=$(Q "SELECT count(*) FROM event WHERE state = 'public'")
+P=$(( (N + 19) / 20 ))
+k=$(( (N - 1) % 20 + 1 ))
+ids=$(Q "SELECT id FROM event WHERE state = 'public' ORDER BY id DESC
+    LIMIT $k")
+Q "UPDATE event SET state = 'review' WHERE id IN ($(echo $ids | tr ' ' ,))"
+enq event $ids
+pub "$k events unpublished"
+if [ -e "$W/incr-site/events/index-$((P - 1)).html" ] &&
+    [ ! -e "$W/incr-site/events/index-$P.html" ]; then
+	ok "the event list lost its page $P"
+else
+	nok "the event list lost its page $P"
+fi
+
+# 5. Publish them again and one more: a page is added.
+m=$(Q "SELECT id FROM event WHERE state <> 'public' AND id NOT IN
+    ($(echo $ids | tr ' ' ,)) ORDER BY id LIMIT 1")
+Q "UPDATE event SET state = 'public' WHERE id IN ($(echo $ids $m | tr ' ' ,))"
+enq event $ids $m
+pub "$((k + 1)) events published"
+if [ -e "$W/incr-site/events/index-$P.html" ]; then
+	ok "the event list has its page $P again"
+else
+	nok "the event list has its page $P again"
+fi
+
+# 6. Postings: a title, then one moved to the past list.
+p=$(Q "SELECT id FROM posting WHERE state = 'public' ORDER BY id LIMIT 1")
+Q "UPDATE posting SET title = title || '（改）' WHERE id = $p"
+enq posting "$p"
+pub "posting $p title"
+p=$(Q "SELECT p.id FROM posting p WHERE p.state = 'public' AND
+    p.closed = 0 ORDER BY p.id DESC LIMIT 1")
+Q "UPDATE posting SET anytime = 0, apply_from = date('$T', '-40 day'),
+    apply_until = date('$T', '-3 day') WHERE id = $p"
+enq posting "$p"
+pub "posting $p ended"
+
+# 7. A member: its name, then paused (its postings leave the lists
+# although only the member is queued).
+mb=$(Q "SELECT DISTINCT m.id FROM member m JOIN posting p ON
+    p.member_id = m.id WHERE m.state = 'public' AND m.status = 'active'
+    AND p.state = 'public' ORDER BY m.id LIMIT 1")
+Q "UPDATE member SET org_name = org_name || '（改）' WHERE id = $mb"
+enq member "$mb"
+pub "member $mb name"
+Q "UPDATE member SET status = 'paused' WHERE id = $mb"
+enq member "$mb"
+pub "member $mb paused"
+
+# 8. Super Net: a grant's deadline, an org's kana (its place in the
+# lists), a book's year, a notice and an interview in one publish.
+g=$(Q "SELECT id FROM grant_item WHERE state = 'public' ORDER BY id LIMIT 1")
+o=$(Q "SELECT id FROM org WHERE state = 'public' AND status = 'active'
+    ORDER BY id LIMIT 1")
+Q "UPDATE grant_item SET apply_until = date('$T', '+45 day') WHERE id = $g;
+    UPDATE org SET kana = 'んんん' WHERE id = $o"
+enq grant "$g"
+enq org "$o"
+pub "grant $g deadline, org $o kana"
+b=$(Q "SELECT id FROM book WHERE state = 'public' ORDER BY id LIMIT 1")
+nt=$(Q "SELECT id FROM notice WHERE state = 'public' ORDER BY id LIMIT 1")
+iv=$(Q "SELECT id FROM interview WHERE state = 'public' ORDER BY id LIMIT 1")
+Q "UPDATE book SET published_on = '1999年4月' WHERE id = $b;
+    UPDATE notice SET title = title || '（改）' WHERE id = $nt;
+    UPDATE interview SET state = 'review' WHERE id = $iv"
+enq book "$b"
+enq notice "$nt"
+enq interview "$iv"
+pub "book $b year, notice $nt, interview $iv" last
+
+[ "$n_fail" -eq 0 ]
