@@ -21,18 +21,14 @@
  * waits for it and writes the files.  The thread touches nothing but
  * its own struct search_pre.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -256,6 +252,25 @@ cut_cps(const char *s, size_t max)
 	return xstrndup(s, (size_t)((const char *)p - s));
 }
 
+/*
+ * A zeroed hash table of n slots, written now rather than calloc()'d:
+ * calloc()'d pages are first mapped to the shared zero page, and each
+ * first write to one then costs a TLB flush on every core the process
+ * runs on (an interrupt of the rendering thread; 25 ms of a publish's
+ * 70 ms on this thread before).
+ */
+static void *
+table_new(size_t n, size_t size)
+{
+	void	*p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		n = SIZE_MAX / size;	/* xmalloc() then fails */
+	p = xmalloc(n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
 static size_t
 key_slot(uint64_t key, size_t cap)
 {
@@ -273,7 +288,7 @@ tab_grow(struct ix *ix)
 	size_t		 oldcap = ix->tabcap, i, s;
 
 	ix->tabcap = oldcap == 0 ? 65536 : oldcap * 2;
-	ix->tab = xcalloc(ix->tabcap, sizeof(ix->tab[0]));
+	ix->tab = table_new(ix->tabcap, sizeof(ix->tab[0]));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == 0)
 			continue;
@@ -887,8 +902,9 @@ struct patch {
 	const struct sdoc **byno;	/* nix's docs by (doc shard, docno) */
 	struct tout	*nt;		/* nix's terms by (shard, text) */
 	size_t		 ntsz;
-	struct dmap	*dm;		/* every document, by docno */
-	size_t		 dmsz;
+	struct dmap	*dm;		/* every document's date: dmap_slot() */
+	size_t		 dmsz, dmcap;
+	struct buf	 rbuf;		/* the term shard being read */
 	size_t		*hits;		/* hits_find() */
 	size_t		 nhits, hitcap;
 	unsigned char	 endc[256];	/* last characters of candidates */
@@ -907,13 +923,6 @@ i64_cmp(const void *a, const void *b)
 	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static int
-dmap_cmp(const void *a, const void *b)
-{
-	return i64_cmp(&((const struct dmap *)a)->docno,
-	    &((const struct dmap *)b)->docno);
 }
 
 static int
@@ -1046,14 +1055,27 @@ out:
 	return ok;
 }
 
+/* The slot of docno in the date table (open addressing, docno 0 free). */
+static struct dmap *
+dmap_slot(const struct patch *pt, int64_t docno)
+{
+	size_t	 h;
+
+	h = key_slot((uint64_t)docno, pt->dmcap);
+	while (pt->dm[h].docno != 0 && pt->dm[h].docno != docno)
+		h = (h + 1) & (pt->dmcap - 1);
+	return &pt->dm[h];
+}
+
 /* Every document's date, by docno.  1 ok, 0 recompute instead. */
 static int
 dates_load(struct patch *pt)
 {
 	sqlite3_stmt	*st;
-	struct dmap	*d;
+	struct dmap	*d, *old;
 	const char	*date;
-	size_t		 i, cap = 0;
+	size_t		 i, oldcap, len;
+	int64_t		 docno;
 	int		 rc;
 
 	for (i = 0; i < KENMIN_NELEM(sqls); i++) {
@@ -1062,37 +1084,42 @@ dates_load(struct patch *pt)
 		db_bind_text(st, 1, pt->today);
 		while ((rc = db_row(pt->db, st)) == 1) {
 			date = db_col_text(st, 1);
-			if (strlen(date) >= DATE_MAX ||
+			if ((len = strlen(date)) >= DATE_MAX ||
 			    strpbrk(date, "\t\n\r") != NULL) {
 				sqlite3_reset(st);
 				return 0;
 			}
-			if (pt->dmsz == cap) {
-				cap = cap == 0 ? 4096 : cap * 2;
-				pt->dm = xrealloc(pt->dm, cap * sizeof(*d));
+			if (pt->dmsz * 2 >= pt->dmcap) {
+				old = pt->dm;
+				oldcap = pt->dmcap;
+				pt->dmcap = oldcap == 0 ? 131072 : oldcap * 2;
+				pt->dm = table_new(pt->dmcap, sizeof(*d));
+				for (d = old; d < old + oldcap; d++)
+					if (d->docno != 0)
+						*dmap_slot(pt, d->docno) = *d;
+				free(old);
 			}
-			d = &pt->dm[pt->dmsz++];
-			d->docno = sqlite3_column_int64(st, 0) * 16 +
+			docno = sqlite3_column_int64(st, 0) * 16 +
 			    row_kind(i, db_col_text(st, 2));
-			snprintf(d->date, sizeof(d->date), "%s", date);
+			d = dmap_slot(pt, docno);
+			if (d->docno == 0)
+				pt->dmsz++;
+			d->docno = docno;
+			memcpy(d->date, date, len + 1);
 		}
 		if (rc < 0)
 			return 0;
 	}
-	if (pt->dmsz > 0)
-		qsort(pt->dm, pt->dmsz, sizeof(pt->dm[0]), dmap_cmp);
 	return 1;
 }
 
-/* The date of docno, or NULL (pt->lost set) if it has none. */
+/* The date of docno, or "" (pt->lost set) if it has none. */
 static const char *
 date_of(struct patch *pt, int64_t docno)
 {
-	struct dmap	 key, *d;
+	struct dmap	*d;
 
-	key.docno = docno;
-	d = bsearch(&key, pt->dm, pt->dmsz, sizeof(pt->dm[0]), dmap_cmp);
-	if (d == NULL) {
+	if (pt->dmcap == 0 || (d = dmap_slot(pt, docno))->docno == 0) {
 		pt->lost = 1;
 		return "";
 	}
@@ -1403,58 +1430,6 @@ line_put(struct patch *pt, struct buf *b, const char *text, size_t tlen,
 }
 
 /*
- * A term shard mapped read-only (most are only looked at: reading them
- * into memory would copy 22 MB at scale 1 for nothing).
- */
-struct view {
-	const char	*p;
-	size_t		 len;
-	void		*map;
-};
-
-/* path (NULL: none, empty) into v; 1 ok, 0 error (printed). */
-static int
-view_open(struct view *v, const char *path)
-{
-	struct stat	 sb;
-	int		 fd;
-
-	memset(v, 0, sizeof(*v));
-	v->p = "";
-	if (path == NULL)
-		return 1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		kerr("%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return 0;
-	}
-	if (sb.st_size > 0) {
-		v->map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
-		    MAP_PRIVATE, fd, 0);
-		if (v->map == MAP_FAILED) {
-			kerr("%s: %s", path, strerror(errno));
-			v->map = NULL;
-			close(fd);
-			return 0;
-		}
-		v->p = v->map;
-		v->len = (size_t)sb.st_size;
-	}
-	close(fd);
-	return 1;
-}
-
-static void
-view_close(struct view *v)
-{
-	if (v->map != NULL)
-		munmap(v->map, v->len);
-	v->map = NULL;
-}
-
-/*
  * Term shard n: its lines merged with the new terms nt[0..ntn) of the
  * shard.  Only the lines holding a candidate's posting and the lines of
  * the new terms are rebuilt; the runs between them are copied.  1 ok,
@@ -1464,38 +1439,40 @@ static int
 term_shard(struct patch *pt, unsigned n, int exists, const struct tout *nt,
     size_t ntn, struct buf *b)
 {
-	struct view	 v;
+	struct buf	*v = &pt->rbuf;
 	char		 path[4096];
 	const char	*p, *nl, *tab, *end;
 	size_t		 cur = 0, hi = 0, j = 0, o, oh, on = 0, h0, pofs;
-	int		 eq = 0, rc = 0, placed = 0;
+	int		 eq = 0, placed = 0;
 
 	snprintf(path, sizeof(path), "%s/search/t/%03x.txt", pt->dir, n);
-	if (!view_open(&v, exists ? path : NULL))
+	buf_reset(v);
+	if (exists && buf_read_file(v, path) != 1)
 		return 0;
-	hits_find(pt, v.p, v.len);
+	if (v->p == NULL)
+		buf_putn(v, "", 0);
+	hits_find(pt, v->p, v->len);
 	snprintf(path, sizeof(path), "search/t/%03x.txt", n);
 	if (pt->nhits == 0 && ntn == 0) {
 		(void)pfile_keep(pt, path);
-		rc = 1;
-		goto out;
+		return 1;
 	}
-	end = v.p + v.len;
+	end = v->p + v->len;
 	buf_reset(b);
 	for (;;) {
 		oh = SIZE_MAX;
 		if (hi < pt->nhits) {
-			p = memrchr(v.p, '\n', pt->hits[hi]);
-			oh = p == NULL ? 0 : (size_t)(p - v.p) + 1;
+			p = memrchr(v->p, '\n', pt->hits[hi]);
+			oh = p == NULL ? 0 : (size_t)(p - v->p) + 1;
 		}
 		if (j < ntn && !placed) {
-			on = term_place(v.p, v.len, cur, nt[j].text, &eq);
+			on = term_place(v->p, v->len, cur, nt[j].text, &eq);
 			placed = 1;
 		}
 		if ((o = oh < (j < ntn ? on : SIZE_MAX) ? oh :
 		    (j < ntn ? on : SIZE_MAX)) == SIZE_MAX)
 			break;
-		buf_putn(b, v.p + cur, o - cur);
+		buf_putn(b, v->p + cur, o - cur);
 		cur = o;
 		if (j < ntn && o == on && !eq) {	/* a new line */
 			line_put(pt, b, nt[j].text, strlen(nt[j].text), "", 0,
@@ -1506,18 +1483,18 @@ term_shard(struct patch *pt, unsigned n, int exists, const struct tout *nt,
 			placed = 0;
 			continue;
 		}
-		p = v.p + o;
+		p = v->p + o;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
 		    (tab = memchr(p, '\t', (size_t)(nl - p))) == NULL) {
 			kerr("%s: not an index file", path);
-			goto out;
+			return 0;
 		}
 		/* This line's hits, as offsets into its postings. */
-		pofs = (size_t)(tab + 1 - v.p);
+		pofs = (size_t)(tab + 1 - v->p);
 		for (h0 = hi; hi < pt->nhits &&
-		    pt->hits[hi] < (size_t)(nl - v.p); hi++)
+		    pt->hits[hi] < (size_t)(nl - v->p); hi++)
 			pt->hits[hi] -= pofs;
-		while (h0 < hi && pt->hits[h0] > (size_t)(nl - v.p))
+		while (h0 < hi && pt->hits[h0] > (size_t)(nl - v->p))
 			h0++;	/* in the term's text (wrapped below 0) */
 		line_put(pt, b, p, (size_t)(tab - p), tab + 1,
 		    (size_t)(nl - tab - 1), j < ntn && o == on ? nt[j].t : NULL,
@@ -1526,14 +1503,11 @@ term_shard(struct patch *pt, unsigned n, int exists, const struct tout *nt,
 			j++;
 			placed = 0;
 		}
-		cur = (size_t)(nl + 1 - v.p);
+		cur = (size_t)(nl + 1 - v->p);
 	}
-	buf_putn(b, v.p + cur, v.len - cur);
-	pfile_add(pt, path, b, v.p, v.len);
-	rc = buf_ok(b);
-out:
-	view_close(&v);
-	return rc;
+	buf_putn(b, v->p + cur, v->len - cur);
+	pfile_add(pt, path, b, v->p, v->len);
+	return buf_ok(b);
 }
 
 /*
@@ -1584,19 +1558,24 @@ shards_made(struct patch *pt, unsigned char *tmade, unsigned char *dmade)
 	    "WHERE path >= 'search/' AND path < 'search0'";
 	sqlite3_stmt	*st;
 	const char	*path;
-	unsigned	 n;
-	char		 end;
+	long		 n;
+	char		*end;
 	int		 rc;
 
 	if ((st = db_prep(pt->db, sql)) == NULL)
 		return 0;
 	while ((rc = db_row(pt->db, st)) == 1) {
+		/* "search/t/XXX.txt", "search/d/XXX.txt": 3 hex digits */
 		path = db_col_text(st, 0);
-		if (sscanf(path, "search/t/%3x.tx%c", &n, &end) == 2 &&
-		    end == 't' && n < SEARCH_TERM_SHARDS)
+		if (strlen(path) != 16 || strcmp(path + 12, ".txt") != 0 ||
+		    strspn(path + 9, "0123456789abcdef") != 3)
+			continue;
+		n = strtol(path + 9, &end, 16);
+		if (strncmp(path, "search/t/", 9) == 0 &&
+		    n < SEARCH_TERM_SHARDS)
 			tmade[n] = 1;
-		else if (sscanf(path, "search/d/%3x.tx%c", &n, &end) == 2 &&
-		    end == 't' && n < SEARCH_DOC_SHARDS)
+		else if (strncmp(path, "search/d/", 9) == 0 &&
+		    n < SEARCH_DOC_SHARDS)
 			dmade[n] = 1;
 	}
 	return rc == 0;
@@ -1619,6 +1598,7 @@ patch_run(struct patch *pt)
 
 	tmade = xcalloc(SEARCH_TERM_SHARDS, 1);
 	dmade = xcalloc(SEARCH_DOC_SHARDS, 1);
+	buf_init(&pt->rbuf, SEARCH_FILE_MAX);
 	buf_init(&old, SEARCH_FILE_MAX);
 	buf_init(&b, SEARCH_FILE_MAX);
 	/* Files of another format are not patched. */
@@ -1703,6 +1683,7 @@ patch_free(struct patch *pt)
 	free(pt->byno);
 	free(pt->nt);
 	free(pt->dm);
+	buf_free(&pt->rbuf);
 	free(pt->hits);
 }
 
@@ -1757,8 +1738,9 @@ search_prefetch(struct rctx *r)
 	for (k = 0; p->try_patch && k < K__MAX; k++)
 		for (i = 0; i < r->queued[k].len; i++)
 			idlist_add(&p->pt.queued[k], r->queued[k].ids[i]);
+	/* A full build keeps the thread's memory small; a patch reads. */
 	if ((p->pt.db = db_open(r->g->cfg->database,
-	    DB_READONLY | DB_LEAN)) == NULL ||
+	    DB_READONLY | (r->full ? DB_LEAN : 0))) == NULL ||
 	    pthread_create(&p->thr, NULL, prefetch_run, p) != 0) {
 		db_close(p->pt.db);
 		patch_free(&p->pt);
