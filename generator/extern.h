@@ -152,6 +152,7 @@ void		 site_paths_free(char **);
 int		 site_finish(struct site *, int ok, struct site_stats *);
 const char	*site_change(const struct site *, size_t, int *removed);
 int		 site_gone(const struct site *, const char *relpath);
+int		 site_added_or_gone(const struct site *, const char *suffix);
 int		 site_export(const struct site *, int fd);
 int		 site_import(struct site *, int fd);
 struct stat;
@@ -318,6 +319,11 @@ void		 rctx_cache_set(struct rctx *, const void *key, void *,
 struct tval	*rctx_list_page(struct rctx *, const char *relpath,
 		    unsigned kinds, enum kind kind, const int64_t *ids,
 		    size_t n, const char *meta, int *kept);
+int		 rctx_list_kept(struct rctx *, const char *relpath,
+		    unsigned kinds, enum kind kind, const int64_t *ids,
+		    size_t n, const char *meta);
+void		 rctx_list_deps(struct rctx *, enum kind kind,
+		    const int64_t *ids, size_t n, const char *meta);
 void		 tv_set_nonempty(struct tval *, const char *key, const char *);
 void		 idlist_add(struct idlist *, int64_t);
 int		 rctx_each_id(struct rctx *, const struct idlist *ids,

@@ -81,6 +81,7 @@ struct item {
 
 struct items {
 	struct item	*v;
+	int64_t		*ids;		/* v[i].id, for rctx_list_*() */
 	size_t		 len;
 };
 
@@ -266,7 +267,9 @@ items_free(struct items *l)
 		free(l->v[i].summary);
 	}
 	free(l->v);
+	free(l->ids);
 	l->v = NULL;
+	l->ids = NULL;
 	l->len = 0;
 }
 
@@ -285,8 +288,12 @@ items_load(struct rctx *r, const struct feed *f, struct items *l)
 	} else
 		db_bind_int(st, 1, FEED_MAX);
 	l->v = xcalloc(FEED_MAX, sizeof(*l->v));
-	while ((rc = db_row(r->g->db, st)) == 1 && l->len < FEED_MAX)
-		item_read(f, st, &l->v[l->len++]);
+	l->ids = xcalloc(FEED_MAX, sizeof(*l->ids));
+	while ((rc = db_row(r->g->db, st)) == 1 && l->len < FEED_MAX) {
+		item_read(f, st, &l->v[l->len]);
+		l->ids[l->len] = l->v[l->len].id;
+		l->len++;
+	}
 	if (rc == 1)
 		sqlite3_reset(st);
 	return rc >= 0;
@@ -318,17 +325,41 @@ time_fmt(char *out, size_t sz, int64_t t, int ics)
 	    &tm);
 }
 
+/*
+ * The deps of a feed file: its items (a list page's, rctx_list_deps(),
+ * so a publish can keep the file: feed_kept()) and, for postings, their
+ * members.
+ */
 static void
 deps_add(struct rctx *r, const struct feed *f, const struct items *l)
 {
 	size_t	 i;
 
-	for (i = 0; i < l->len; i++) {
-		site_dep(r->site, kind_name(f->kind), l->v[i].id);
-		if (f->kind == K_POSTING)
+	rctx_list_deps(r, f->kind, l->ids, l->len, "");
+	if (f->kind == K_POSTING)
+		for (i = 0; i < l->len; i++)
 			site_dep(r->site, kind_name(K_MEMBER),
 			    l->v[i].member);
-	}
+}
+
+/*
+ * Whether a publish keeps both files of feed f as they are: the rule
+ * of a list page (rctx_list_page()) with the feed's items, which is all
+ * an events or grants feed shows.  A postings feed records the members
+ * too, so it never matches and is rendered.  1 kept, 0 no, -1 error.
+ */
+static int
+feed_kept(struct rctx *r, const struct feed *f, const struct items *l)
+{
+	int	 a, i;
+
+	if ((a = rctx_list_kept(r, f->atom, KBIT(f->kind), f->kind, l->ids,
+	    l->len, "")) != 1)
+		return a;
+	if ((i = rctx_list_kept(r, f->ics, KBIT(f->kind), f->kind, l->ids,
+	    l->len, "")) == 1)
+		return 1;
+	return i == -1 ? -1 : 0;
 }
 
 static int
@@ -550,12 +581,14 @@ static int
 render_feed(struct rctx *r, enum feedid id)
 {
 	struct items	 l;
-	int		 rc = 0;
+	int		 rc = 0, k = 0;
 
 	memset(&l, 0, sizeof(l));
-	if (!items_load(r, &feeds[id], &l))
+	if (!items_load(r, &feeds[id], &l) ||
+	    (k = feed_kept(r, &feeds[id], &l)) == -1)
 		goto out;
-	if (!write_atom(r, &feeds[id], &l) || !write_ics(r, &feeds[id], &l))
+	if (k == 0 && (!write_atom(r, &feeds[id], &l) ||
+	    !write_ics(r, &feeds[id], &l)))
 		goto out;
 	rc = 1;
 out:

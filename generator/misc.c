@@ -12,8 +12,9 @@
  *    site_finish() has not yet changed, so it is the last run's tree)
  *    but the pages a family removed this run (site_gone()): every
  *    other page of the last run is still there.
- * So the sitemap changes exactly when a page is added or removed, and
- * every .html page must be written through rctx_page().  The URLs are
+ * So the sitemap changes exactly when a page is added or removed (and a
+ * publish that did neither keeps it: sitemap_keep()), and every .html
+ * page must be written through rctx_page().  The URLs are
  * sorted (strcmp), so the bytes do not depend on the order of a run.
  * Over SITEMAP_CHUNK pages, sitemap.xml becomes a sitemap index of
  * sitemaps/sitemap-N.xml files (the protocol allows 50,000 URLs each).
@@ -41,12 +42,16 @@
 
 enum sql {
 	SQL_FILES,
+	SQL_MAPS,
 	SQL__MAX
 };
 
 static const char *const sqls[SQL__MAX] = {
 	/* SQL_FILES */
 	"SELECT path FROM site_file ORDER BY path",
+	/* SQL_MAPS: the files of the last run's sitemap */
+	"SELECT path FROM site_file WHERE path = 'sitemap.xml' OR "
+	"(path >= '" SITEMAP_DIR "' AND path < '" SITEMAP_DIR "' || x'ff')",
 };
 
 struct paths {
@@ -166,6 +171,32 @@ write_urlset(struct rctx *r, const char *relpath, const struct paths *pg,
 	return rc;
 }
 
+/*
+ * A publish that added no page and removed none leaves the sitemap as
+ * the last run wrote it (it lists pages, nothing else): its files are
+ * marked made, so the family's pruning keeps them.  1 kept, 0 render
+ * it, -1 error.
+ */
+static int
+sitemap_keep(struct rctx *r)
+{
+	sqlite3_stmt	*st;
+	int		 row, n = 0;
+
+	if (r->full || site_added_or_gone(r->site, ".html"))
+		return 0;
+	if ((st = db_prep(r->g->db, sqls[SQL_MAPS])) == NULL)
+		return -1;
+	while ((row = db_row(r->g->db, st)) == 1) {
+		strset_add(r->seen, db_col_text(st, 0));
+		n++;
+	}
+	if (row < 0)
+		return -1;
+	r->kept += (size_t)n;
+	return n > 0;
+}
+
 static int
 render_sitemap(struct rctx *r, const struct idlist *ids)
 {
@@ -179,6 +210,10 @@ render_sitemap(struct rctx *r, const struct idlist *ids)
 	(void)ids;
 	memset(&pg, 0, sizeof(pg));
 	buf_init(&u, URL_MAX);
+	if ((rc = sitemap_keep(r)) != 0) {
+		rc = rc == 1;
+		goto out;
+	}
 	if (!pages_collect(r, &pg))
 		goto out;
 	if (pg.len <= SITEMAP_CHUNK) {

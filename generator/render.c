@@ -454,26 +454,47 @@ rctx_list_page(struct rctx *r, const char *relpath, unsigned kinds,
     int *kept)
 {
 	struct tval	*ctx;
-	int64_t		 mid;
-	size_t		 i;
 	int		 k;
 
 	*kept = 0;
-	mid = meta_id(meta);
-	if ((k = list_keep(r, relpath, kinds, kind, ids, n, mid)) == -1)
-		return NULL;
-	if (k == 1) {
-		strset_add(r->seen, relpath);
-		r->kept++;
-		*kept = 1;
+	if ((k = rctx_list_kept(r, relpath, kinds, kind, ids, n, meta)) != 0) {
+		*kept = k == 1;
 		return NULL;
 	}
 	if ((ctx = rctx_page(r, relpath)) == NULL)
 		return NULL;
+	rctx_list_deps(r, kind, ids, n, meta);
+	return ctx;
+}
+
+/*
+ * The keep test of rctx_list_page() alone, for a file the caller starts
+ * itself: 1 kept (marked rendered), 0 render it, -1 error.
+ */
+int
+rctx_list_kept(struct rctx *r, const char *relpath, unsigned kinds,
+    enum kind kind, const int64_t *ids, size_t n, const char *meta)
+{
+	int	 k;
+
+	if ((k = list_keep(r, relpath, kinds, kind, ids, n,
+	    meta_id(meta))) != 1)
+		return k;
+	strset_add(r->seen, relpath);
+	r->kept++;
+	return 1;
+}
+
+/* The deps of rctx_list_page() for the page being rendered. */
+void
+rctx_list_deps(struct rctx *r, enum kind kind, const int64_t *ids, size_t n,
+    const char *meta)
+{
+	size_t	 i;
+
 	for (i = 0; i < n; i++)
 		site_dep(r->site, kind_name(kind), ids[i]);
-	site_dep(r->site, LIST_META_KIND, mid);
-	return ctx;
+	site_dep(r->site, LIST_META_KIND, meta_id(meta));
 }
 
 /*

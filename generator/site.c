@@ -1303,6 +1303,28 @@ site_gone(const struct site *s, const char *relpath)
 	return s->gone != NULL && strset_has(s->gone, relpath);
 }
 
+/*
+ * Whether this run so far made a file whose path ends in suffix that
+ * the manifest did not list, or removed one.
+ */
+int
+site_added_or_gone(const struct site *s, const char *suffix)
+{
+	const char	*p;
+	size_t		 i, n = strlen(suffix), pos = 0, len;
+
+	for (i = 0; i < s->opsz; i++) {
+		len = strlen(s->ops[i].path);
+		if (!s->ops[i].have_old && !s->ops[i].removed && len >= n &&
+		    strcmp(s->ops[i].path + len - n, suffix) == 0)
+			return 1;
+	}
+	while (s->gone != NULL && (p = strset_next(s->gone, &pos)) != NULL)
+		if ((len = strlen(p)) >= n && strcmp(p + len - n, suffix) == 0)
+			return 1;
+	return 0;
+}
+
 /* Have fn(arg, …) called with every file the run writes from now on. */
 void
 site_on_write(struct site *s, site_write_fn *fn, void *arg)

@@ -10,12 +10,10 @@
 # event, a page dropped and a page added by the number of events,
 # postings edited and moved to the past list, a member hidden (its
 # postings leave the lists without being queued), orgs, grants, books
-# (the year facet counts), notices and interviews.  The first step also checks the work done: an
-# edited event re-renders exactly the event list pages that show it,
-# and every other page of the three event list families is kept.
-#
-# Like 340 it drives the publishes and full builds with the release
-# binary when tests/run names it (KENMIN_GEN_REL).
+# (the year facet counts), notices and interviews.  It also checks the
+# work done: an edited event re-renders just the event list pages that
+# show it; the sitemap (no page added) and the events feeds (unless
+# they show the event) are kept.  Release binary as in 340.
 # needs: fixture
 set -uo pipefail
 
@@ -25,6 +23,7 @@ KENMIN_GEN=${KENMIN_GEN_REL:-$KENMIN_GEN}
 n_fail=0
 ok() { printf 'ok - %s\n' "$1"; }
 nok() { printf 'not ok - %s\n' "$1"; n_fail=$((n_fail + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 T=$(cat "$KENMIN_FIXTURE/today")
 THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
 W=$KENMIN_TMP
@@ -85,7 +84,7 @@ fulldb() {
 	    DELETE FROM site_state; INSERT INTO site_state SELECT * FROM p.site_state"
 }
 pub() {
-	if ! G publish >"$W/pub.out" 2>"$W/pub.err"; then
+	if ! KENMIN_TIMINGS=1 G publish >"$W/pub.out" 2>"$W/pub.err"; then
 		nok "$1: publish"
 		head -5 "$W/pub.err" | sed 's/^/#   /'
 		return 1
@@ -117,6 +116,16 @@ man() { sqlite3 "$1" "SELECT path, hex(hash) FROM site_file ORDER BY path"; }
 # The "N pages rendered, K kept" numbers of the last publish.
 rendered() { sed -n 's/^publish: \([0-9]*\) pages rendered.*/\1/p' "$W/pub.out"; }
 kept() { sed -n 's/^publish: .* \([0-9]*\) kept,.*/\1/p' "$W/pub.out"; }
+# kept_in FAMILY...: the pages the last publish kept in those families
+# (its KENMIN_TIMINGS lines "… N pages  FAMILY (K kept)").
+kept_in() {
+	local f n=0 k
+	for f in "$@"; do
+		k=$(sed -n "s/^ *[0-9.]* ms *[0-9]* pages  $f (\([0-9]*\) kept)\$/\1/p" "$W/pub.err")
+		n=$((n + ${k:-0}))
+	done
+	echo "$n"
+}
 # Pages of the three event list families in the site now.
 event_list_pages() {
 	(cd "$W/incr-site" && find events/index*.html events/field \
@@ -134,7 +143,8 @@ S=$(Q "SELECT count(*) FROM site_dep WHERE kind = 'event' AND
 Q "UPDATE event SET title = title || '（改）' WHERE id = $e"
 enq event "$e"
 if pub "event $e title"; then
-	if [ "$S" -ge 3 ] && [ "$(kept)" = $((F - S)) ] &&
+	if [ "$S" -ge 3 ] && [ "$(kept_in 'events: list' 'events: by field' \
+	    'events: calendar')" = $((F - S)) ] &&
 	    [ "$(rendered)" -lt $((S + 20)) ]; then
 		ok "the title edit kept the $((F - S)) of $F event list pages that do not show the event"
 	else
@@ -142,6 +152,28 @@ if pub "event $e title"; then
 		printf '#   %s list pages, %s show it; %s\n' "$F" "$S" \
 		    "$(cat "$W/pub.out")"
 	fi
+	# No page was added or removed: the sitemap is kept.
+	check "the title edit kept the sitemap" test "$(kept_in sitemap.xml)" = 1
+fi
+
+# 1b. An old event the feeds (the 200 newest) do not show: both feeds
+# are kept; one they show: both are rendered.
+old=$(Q "SELECT id FROM event WHERE state = 'public' AND id NOT IN
+    (SELECT item_id FROM site_dep WHERE kind = 'event' AND
+    path GLOB 'feeds/events.*') ORDER BY id LIMIT 1")
+Q "UPDATE event SET title = title || '（旧）' WHERE id = $old"
+enq event "$old"
+if pub "event $old (not in the feeds) title"; then
+	check "an event the feeds do not show: both feeds kept" \
+	    test "$(kept_in 'events feeds')" = 2
+fi
+shown=$(Q "SELECT item_id FROM site_dep WHERE kind = 'event' AND
+    path = 'feeds/events.atom' ORDER BY item_id LIMIT 1")
+Q "UPDATE event SET title = title || '（新）' WHERE id = $shown"
+enq event "$shown"
+if pub "event $shown (in the feeds) title"; then
+	check "an event the feeds show: both feeds rendered" \
+	    grep -q '^ *[0-9.]* ms *2 pages  events feeds$' "$W/pub.err"
 fi
 
 # 2. The same event moves half a year on: other pages, another month.
@@ -160,7 +192,10 @@ Q "INSERT INTO event (id, starts_on, ends_on, $cols) SELECT $n,
     INSERT INTO event_field (event_id, field_id) SELECT $n, field_id
     FROM event_field WHERE event_id = $e"
 enq event "$n"
-pub "new event $n"
+if pub "new event $n"; then
+	check "a new page: the sitemap is rendered, not kept" \
+	    grep -q '^ *[0-9.]* ms *1 pages  sitemap.xml$' "$W/pub.err"
+fi
 
 # 4. Unpublish the events of the list's last page: one page less.
 N=$(Q "SELECT count(*) FROM event WHERE state = 'public'")
