@@ -798,6 +798,9 @@ run(struct gen *g, int full, int *again)
 	t0 = now_ms();
 	ok = (full || shown_load(&r)) && run_families(&r);
 	t1 = now_ms();
+	/* A kill from here to the commit leaves history.c's marker. */
+	if (ok && !history_begin(g))
+		ok = 0;
 	if (!site_finish(r.site, ok, &st) || !ok)
 		goto out;
 	t2 = now_ms();

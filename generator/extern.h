@@ -17,6 +17,8 @@ struct gen {
 	struct keys	*keys;		/* NULL until a command loads them */
 	const char	*today;		/* YYYY-MM-DD, --today or Asia/Tokyo now */
 	const char	*cfgpath;	/* the configuration file read */
+	int		 hist_begun;	/* history_begin() ran for this run */
+	int		 hist_stale;	/* ... and found an earlier marker */
 };
 
 /* main.c */
@@ -178,6 +180,7 @@ int	 histpack_export(const struct histpack *, int fd);
 int	 histpack_import(struct histpack *, int fd);
 void	 histpack_free(struct histpack *);
 struct histpack	*history_pack_start(struct gen *);
+int	 history_begin(struct gen *);
 int	 history_commit(struct gen *, const struct site *,
 	    const struct site_stats *, struct histpack *, const char *msg,
 	    int *committed);

@@ -418,18 +418,46 @@ index_remove(git_repository *repo)
 }
 
 /*
- * The marker $git_dir/kenmin-pending: made before a commit begins and
- * removed once it and the index are written, so a commit cut short is
- * seen by the next.  path gets its name.  1 ok, 0 error (printed).
+ * The marker $git_dir/kenmin-pending says HEAD may be behind the site
+ * directory.  history_begin() makes it before the run's manifest is
+ * committed (site_finish() clears the dirty mark), and history_commit()
+ * removes it once the commit is made, so a process killed anywhere in
+ * between leaves it, and the next commit hashes the whole work tree.
+ * path gets its name.  1 ok, 0 error (printed).
  */
 static int
-pending_path(git_repository *repo, char *path, size_t sz)
+pending_path(const struct gen *g, char *path, size_t sz)
 {
-	if ((size_t)snprintf(path, sz, "%s%s", git_repository_path(repo),
+	if ((size_t)snprintf(path, sz, "%s/%s", g->cfg->git_dir,
 	    HIST_PENDING) >= sz) {
-		kerr("history: %s: path too long", git_repository_path(repo));
+		kerr("history: %s: path too long", g->cfg->git_dir);
 		return 0;
 	}
+	return 1;
+}
+
+/*
+ * Before site_finish() of a run that will commit: remember whether a
+ * marker was left by an earlier run (g->hist_stale) and make it.  No
+ * history yet: nothing to mark.  1 ok, 0 error (printed).
+ */
+int
+history_begin(struct gen *g)
+{
+	char	 pend[PATH_MAX];
+	int	 fd;
+
+	if (!pending_path(g, pend, sizeof(pend)))
+		return 0;
+	g->hist_stale = access(pend, F_OK) == 0;
+	g->hist_begun = 1;
+	if (access(g->cfg->git_dir, F_OK) == -1)
+		return 1;
+	if ((fd = open(pend, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		kerr("history: %s: %s", pend, strerror(errno));
+		return 0;
+	}
+	close(fd);
 	return 1;
 }
 
@@ -460,7 +488,7 @@ history_commit(struct gen *g, const struct site *s,
 	char		 pend[PATH_MAX];
 	size_t		 n = 0;
 	time_t		 now;
-	int		 rc = 0, removed, r, fd, fast, same;
+	int		 rc = 0, removed, r, fd, fast, same, stale;
 
 	if (committed != NULL)
 		*committed = 0;
@@ -468,15 +496,23 @@ history_commit(struct gen *g, const struct site *s,
 		kerr("history: commit message too long");
 		return 0;
 	}
+	if (!pending_path(g, pend, sizeof(pend)))
+		return 0;
+	stale = g->hist_begun ? g->hist_stale : access(pend, F_OK) == 0;
+	g->hist_begun = 0;
 	/* A publish that wrote and deleted nothing has nothing to commit. */
 	if ((site_flags(s) & (SITE_FULL | SITE_VERIFY)) == 0 &&
-	    site_change(s, 0, &removed) == NULL)
+	    site_change(s, 0, &removed) == NULL) {
+		if (!stale && unlink(pend) == -1 && errno != ENOENT) {
+			kerr("history: %s: %s", pend, strerror(errno));
+			return 0;
+		}
 		return 1;
+	}
 	git_libgit2_init();
 	/* The objects a commit points to were just written by us. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-	if (!hist_open(g->cfg, 1, &repo) ||
-	    !pending_path(repo, pend, sizeof(pend)))
+	if (!hist_open(g->cfg, 1, &repo))
 		goto out;
 	if (hp != NULL && !histpack_finish(hp))
 		hp = NULL;
@@ -504,7 +540,7 @@ history_commit(struct gen *g, const struct site *s,
 		goto out;
 	}
 
-	fast = (site_flags(s) & SITE_VERIFY) == 0 && access(pend, F_OK) == -1;
+	fast = (site_flags(s) & SITE_VERIFY) == 0 && !stale;
 	if (parent == NULL)
 		fast = fast && (site_flags(s) & SITE_FULL) != 0 &&
 		    st != NULL && st->unchanged == 0;
@@ -727,7 +763,7 @@ cmd_rollback(struct gen *g, int argc, char *argv[])
 	w.ok = 1;
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, rb_entry, &w) < 0)
 		w.ok = 0;
-	if (!site_finish(s, w.ok, &st))
+	if ((w.ok && !history_begin(g)) || !site_finish(s, w.ok, &st))
 		goto out;
 	snprintf(msg, sizeof(msg), "rollback to %s (%s)", argv[1], hex);
 	if (!history_commit(g, s, &st, NULL, msg, &committed))

@@ -8,8 +8,8 @@
 # (it must not be trusted), a publish after a crash (site_state.dirty
 # = 1, a page edited, one deleted and a stray file added by hand: the
 # whole work tree is hashed), a commit that was cut short (the marker
-# $git_dir/kenmin-pending left behind, a page edited by hand), and a
-# rollback.  After each, no index file is left (none is kept, so none
+# $git_dir/kenmin-pending left behind, a page edited by hand), a run
+# killed between its manifest and its commit (strace), and a rollback.  After each, no index file is left (none is kept, so none
 # can be stale), and a run with nothing to do commits nothing.
 # needs: fixture
 set -uo pipefail
@@ -165,6 +165,35 @@ fi
 [ ! -e "$GD/kenmin-pending" ] && ok "the marker is gone after the commit" ||
     nok "the marker is gone after the commit"
 same "after a commit cut short"
+
+# 6b. Killed between the manifest's commit and the history's: strace
+# sends SIGKILL at the run's first touch of $GD/HEAD, which is in
+# history_commit(), after site_finish() cleared the dirty mark.  The
+# page is on disk, HEAD does not have it, and history_begin()'s marker
+# is left: the next commit hashes the work tree and has it.
+e7=$(ev 15)
+sqlite3 "$DB" "UPDATE event SET title = title || '（強制終了）', updated_at = updated_at + 1
+    WHERE id = $e7; INSERT INTO publish_queue (kind, item_id, reason, enqueued_at)
+    VALUES ('event', $e7, 'test', 0);"
+(strace -f -qq -o /dev/null -P "$GD/HEAD" -e trace=all -e inject=all:signal=KILL \
+    "$KENMIN_GEN" -c "$W/k.ini" --today "$T" publish >"$W/out" 2>"$W/err"; :) 2>/dev/null
+if grep -q '（強制終了）' "$S/events/$e7.html" &&
+    ! git --git-dir="$GD" show "HEAD:events/$e7.html" 2>/dev/null | grep -q '（強制終了）' &&
+    [ "$(sqlite3 "$DB" 'SELECT dirty FROM site_state')" = 0 ] &&
+    [ -e "$GD/kenmin-pending" ]; then
+	ok "killed before its commit: the page is out, HEAD is behind, the marker is left"
+else
+	nok "killed before its commit: the page is out, HEAD is behind, the marker is left"
+fi
+e8=$(ev 17)
+publish_event "$e8" "title = title || '（再開）'" ||
+    nok "publish after a run killed before its commit"
+if git --git-dir="$GD" show "HEAD:events/$e7.html" 2>/dev/null | grep -q '（強制終了）'; then
+	ok "the next commit holds the killed run's page"
+else
+	nok "the next commit holds the killed run's page"
+fi
+same "after a run killed before its commit"
 
 # 7. Rollback to the fixture's build.
 first=$(git --git-dir="$GD" rev-list --max-parents=0 HEAD)
