@@ -711,13 +711,8 @@ run_form(struct ctx *ctx, struct form *fm, const struct evmode *m)
 		goto out;
 	}
 	if (strcmp(step, "submit") == 0) {
-		if ((idem = flow_body(ctx, KEY_F_IDEM)) == NULL ||
-		    req_get(&ctx->req, KSRC_BODY, KEY_F_IDEM) == NULL) {
-			rc = page_error(ctx, 400);
-			goto out;
-		}
 		/* A replay shows the same done page before any rule runs. */
-		if ((r = form_idem_get(ctx, idem, &done)) < 0)
+		if ((r = form_submit_key(ctx, &idem, &done, &rc)) < 0)
 			goto out;
 		if (r > 0) {
 			rc = show_done(ctx, m);

@@ -707,6 +707,8 @@ void	 form_hidden_vars(struct form *, struct tarena *, struct tval *);
 int	 form_seal_pw(struct ctx *, const char *pw, struct buf *hex);
 char	*form_open_pw(struct ctx *, const char *hex);
 int	 form_idem_get(struct ctx *, const char *key, struct buf *result);
+int	 form_submit_key(struct ctx *, const char **key, struct buf *done,
+	    int *rc);
 int	 form_idem_put(struct ctx *, const char *key, const char *result);
 void	 form_url(const struct ctx *, struct tval *, const char *var,
 	    const char *path);

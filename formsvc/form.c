@@ -1698,6 +1698,30 @@ form_idem_get(struct ctx *ctx, const char *key, struct buf *result)
 	return 1;
 }
 
+/*
+ * The submit step's replay check, before any rule runs: the POST's
+ * idempotency key into *key.  Returns 1 if a submit with it was made
+ * before (its result in done: the caller shows the done page again), 0
+ * to go on, -1 to stop with *rc set (the 400 page for a missing or bad
+ * key; 0 on a database error).  Call inside the write transaction.
+ */
+int
+form_submit_key(struct ctx *ctx, const char **key, struct buf *done,
+    int *rc)
+{
+	int	 r;
+
+	*rc = 0;
+	if ((*key = flow_body(ctx, KEY_F_IDEM)) == NULL ||
+	    req_get(&ctx->req, KSRC_BODY, KEY_F_IDEM) == NULL) {
+		*rc = page_error(ctx, 400);
+		return -1;
+	}
+	if ((r = form_idem_get(ctx, *key, done)) < 0)
+		return -1;
+	return r > 0;
+}
+
 /* Store key with result, in the caller's transaction.  1 ok. */
 int
 form_idem_put(struct ctx *ctx, const char *key, const char *result)

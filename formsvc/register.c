@@ -793,12 +793,7 @@ reg_register(struct ctx *ctx)
 	}
 	if (strcmp(step, "submit") == 0) {
 		/* A replay shows the same done page before any rule runs. */
-		if ((idem = flow_body(ctx, KEY_F_IDEM)) == NULL ||
-		    req_get(&ctx->req, KSRC_BODY, KEY_F_IDEM) == NULL) {
-			rc = page_error(ctx, 400);
-			goto out;
-		}
-		if ((r = form_idem_get(ctx, idem, &done)) < 0)
+		if ((r = form_submit_key(ctx, &idem, &done, &rc)) < 0)
 			goto out;
 		if (r > 0) {
 			rc = show_done(ctx, NULL);
