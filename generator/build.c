@@ -779,10 +779,12 @@ run(struct gen *g, int full, int *again)
 	}
 	r.full = full;
 	/*
-	 * A full build writes most files: their blobs go to a pack as it
-	 * runs.  This creates the history first, so the worker need not.
+	 * The blobs of the files the run writes go into the history as it
+	 * runs (histpack.c): a full build writes most files, into one pack;
+	 * a publish writes few, as loose objects.  This creates the history
+	 * first, so the worker need not.
 	 */
-	if (full && (r.hp = history_pack_start(g)) != NULL)
+	if ((r.hp = history_pack_start(g, full ? 0 : HP_LOOSE)) != NULL)
 		site_on_write(r.site, to_pack, r.hp);
 	if (full)
 		worker_start(&r);
@@ -865,7 +867,7 @@ cmd_build_worker(struct gen *g, int argc, char *argv[])
 		goto out;
 	r.full = 1;
 	r.part = 2;
-	if ((r.hp = history_pack_start(g)) != NULL)
+	if ((r.hp = history_pack_start(g, 0)) != NULL)
 		site_on_write(r.site, to_pack, r.hp);
 	if (!run_families(&r))
 		goto out;

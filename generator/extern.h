@@ -170,7 +170,8 @@ struct git_index;
 struct git_oid;
 struct git_index_entry;
 struct histpack;
-struct histpack	*histpack_open(const char *objects_pack_dir);	/* histpack.c */
+#define HP_LOOSE	0x01	/* histpack_open(): loose objects, no pack */
+struct histpack	*histpack_open(const char *objects_dir, int flags); /* histpack.c */
 int	 histpack_put(struct histpack *, const char *relpath, const void *,
 	    size_t, const struct stat *);
 int	 histpack_finish(struct histpack *);
@@ -179,7 +180,7 @@ const struct git_index_entry *histpack_entry(const struct histpack *,
 int	 histpack_export(const struct histpack *, int fd);
 int	 histpack_import(struct histpack *, int fd);
 void	 histpack_free(struct histpack *);
-struct histpack	*history_pack_start(struct gen *);
+struct histpack	*history_pack_start(struct gen *, int flags);
 int	 history_begin(struct gen *);
 int	 history_commit(struct gen *, const struct site *,
 	    const struct site_stats *, struct histpack *, const char *msg,
@@ -433,11 +434,12 @@ extern const struct family fam_sn_orgs_index, fam_sn_orgs_group,
 	    fam_sn_orgs_npo, fam_sn_orgs_company, fam_sn_orgs_field,
 	    fam_sn_orgs_area, fam_sn_org_detail;
 /* sn_events.c */
-extern const struct family fam_sn_events_index, fam_sn_events_calendar,
-	    fam_sn_events_field, fam_sn_event_detail;
+extern const struct family fam_sn_events_index, fam_sn_events_past,
+	    fam_sn_events_calendar, fam_sn_events_field, fam_sn_event_detail;
 /* sn_grants.c */
-extern const struct family fam_sn_grants_index, fam_sn_grants_calendar,
-	    fam_sn_grants_field, fam_sn_grants_area, fam_sn_grant_detail;
+extern const struct family fam_sn_grants_index, fam_sn_grants_closed,
+	    fam_sn_grants_calendar, fam_sn_grants_field, fam_sn_grants_area,
+	    fam_sn_grant_detail;
 
 /* preview.c: the page an item would have if it were published now. */
 int	 cmd_preview(struct gen *, int argc, char *argv[]);

@@ -184,22 +184,35 @@ out:
 }
 
 /*
- * A pack for the blobs of a run that will write many files (a full
- * build), in the history's objects/pack; NULL if there is none (the
- * run then stages its files the slow way).
+ * The writer of a run's blobs into the history's objects (histpack.c):
+ * a pack for a run that will write many files (a full build), loose
+ * objects with flags HP_LOOSE (a publish, into an existing history);
+ * NULL if there is none (the run then stages its files the slow way).
  */
 struct histpack *
-history_pack_start(struct gen *g)
+history_pack_start(struct gen *g, int flags)
 {
 	git_repository	*repo = NULL;
 	struct histpack	*hp = NULL;
+	struct stat	 sb;
 	char		 dir[PATH_MAX];
 
+	/*
+	 * A publish only needs an existing history's objects directory:
+	 * the repository is not opened (nor HEAD read) until the commit.
+	 */
+	if (flags & HP_LOOSE) {
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/objects",
+		    g->cfg->git_dir) < sizeof(dir) &&
+		    stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+			hp = histpack_open(dir, flags);
+		return hp;
+	}
 	git_libgit2_init();
 	if (hist_open(g->cfg, 1, &repo) && repo != NULL &&
-	    (size_t)snprintf(dir, sizeof(dir), "%sobjects/pack",
+	    (size_t)snprintf(dir, sizeof(dir), "%sobjects",
 	    git_repository_path(repo)) < sizeof(dir))
-		hp = histpack_open(dir);
+		hp = histpack_open(dir, flags);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return hp;

@@ -1,7 +1,8 @@
 /*
- * histpack.c: the blobs of a run with many changed files written as one
- * git pack while the run renders, instead of one loose object per page
- * read back from the site directory afterwards.
+ * histpack.c: the blobs of a run written into the history while the run
+ * renders, instead of being read back from the site directory and
+ * compressed after it: one git pack for a run that writes many files (a
+ * full build), one loose object per file for a publish.
  *
  * The site writer hands every file it writes (path, bytes, stat data
  * after the rename) to histpack_put(), which copies the bytes onto a
@@ -20,6 +21,14 @@
  * objects/pack.  history_commit() then stages each written file from
  * histpack_entry() without reading it.  Objects have no deltas; trees
  * and the commit are written by libgit2 as loose objects.
+ *
+ * A publish writes few files, and a pack per publish would leave
+ * thousands of small packs, each searched by every lookup until a
+ * `git gc`.  In loose mode (HP_LOOSE) the worker writes each blob as
+ * git's loose object instead: "blob LEN\0" and the bytes, deflated at
+ * the same level, to a temporary file in objects/XX/ renamed to its id
+ * (skipped when that object exists).  Loose objects cost one file each
+ * but no lookup gets slower; `git gc` packs them (docs/history.md).
  */
 #include <sys/stat.h>
 
@@ -67,7 +76,8 @@ struct hpobj {
 };
 
 struct histpack {
-	char		 dir[PATH_MAX];	/* objects/pack */
+	char		 dir[PATH_MAX];	/* objects/pack, or objects if loose */
+	int		 loose;		/* HP_LOOSE */
 	char		 tmp[PATH_MAX];	/* the pack being written */
 	int		 fd;
 	pthread_t	 thr;
@@ -87,12 +97,14 @@ struct histpack {
 	struct hpobj	*objs;
 	size_t		 nobj, maxobj;
 	git_oid		*seen;		/* open addressing, zero = free */
-	size_t		 seenmax;
+	size_t		 nseen, seenmax;
 	uint64_t	 off;		/* bytes in the pack */
 	unsigned char	*out;		/* HP_CHUNK bytes of pack stream */
 	size_t		 outn;
 	unsigned char	*z;		/* compression buffer */
 	size_t		 zmax;
+	unsigned char	*raw;		/* loose: header and bytes */
+	size_t		 rawmax;
 	struct libdeflate_compressor *dc;
 	EVP_MD_CTX	*md;
 };
@@ -115,7 +127,7 @@ seen_add(struct histpack *h, const git_oid *oid)
 	size_t		 i, oldmax, n = 0;
 	uint64_t	 k;
 
-	if (2 * (h->nobj + 1) > h->seenmax) {
+	if (2 * (h->nseen + 1) > h->seenmax) {
 		old = h->seen;
 		oldmax = h->seenmax;
 		h->seenmax = oldmax == 0 ? 4096 : 2 * oldmax;
@@ -137,6 +149,7 @@ seen_add(struct histpack *h, const git_oid *oid)
 		if (git_oid_equal(&h->seen[i], oid))
 			return 0;
 	h->seen[i] = *oid;
+	h->nseen++;
 	return 1;
 }
 
@@ -198,6 +211,17 @@ blob_id(struct histpack *h, const unsigned char *data, size_t len,
 	    n == GIT_OID_RAWSZ;
 }
 
+/* Grow *p (of *max bytes) to at least need bytes; contents dropped. */
+static void
+scratch(unsigned char **p, size_t *max, size_t need)
+{
+	if (need <= *max)
+		return;
+	free(*p);
+	*max = need;
+	*p = xmalloc(*max);
+}
+
 /*
  * Pack one job: its id into its entry, and unless the pack already
  * holds those bytes, the object (type-and-size header, deflated bytes).
@@ -207,7 +231,7 @@ pack_job(struct histpack *h, struct hpjob *j, git_oid *oid)
 {
 	unsigned char	 hdr[16];
 	struct hpobj	*o;
-	size_t		 n = 0, s = j->len, zn, need;
+	size_t		 n = 0, s = j->len, zn;
 	uint32_t	 crc;
 
 	if (!blob_id(h, j->data, j->len, oid)) {
@@ -224,12 +248,7 @@ pack_job(struct histpack *h, struct hpjob *j, git_oid *oid)
 		s >>= 7;
 	}
 	n++;
-	need = libdeflate_zlib_compress_bound(h->dc, j->len);
-	if (need > h->zmax) {
-		free(h->z);
-		h->zmax = need;
-		h->z = xmalloc(h->zmax);
-	}
+	scratch(&h->z, &h->zmax, libdeflate_zlib_compress_bound(h->dc, j->len));
 	if ((zn = libdeflate_zlib_compress(h->dc, j->data, j->len, h->z,
 	    h->zmax)) == 0) {
 		kerr("history: deflate failed");
@@ -248,6 +267,68 @@ pack_job(struct histpack *h, struct hpjob *j, git_oid *oid)
 	h->off += n + zn;
 	return put_out(h, h->fd, NULL, hdr, n) &&
 	    put_out(h, h->fd, NULL, h->z, zn);
+}
+
+/*
+ * Write one job as a loose object: objects/XX/<38 hex>, the deflated
+ * "blob LEN\0" and bytes, made under a temporary name and renamed.  An
+ * object already there is the same bytes, and is left alone.
+ */
+static int
+loose_job(struct histpack *h, struct hpjob *j, git_oid *oid)
+{
+	char		 hex[GIT_OID_HEXSZ + 1], dir[PATH_MAX], path[PATH_MAX];
+	char		 tmp[PATH_MAX];
+	size_t		 hl, zn;
+	int		 fd, ok = 0;
+
+	if (!blob_id(h, j->data, j->len, oid)) {
+		kerr("history: SHA-1 failed");
+		return 0;
+	}
+	git_oid_tostr(hex, sizeof(hex), oid);
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%.2s", h->dir, hex) >=
+	    sizeof(dir) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, hex + 2) >=
+	    sizeof(path) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/tmp_obj_XXXXXX", dir) >=
+	    sizeof(tmp)) {
+		kerr("history: %s: path too long", h->dir);
+		return 0;
+	}
+	if (!seen_add(h, oid) || access(path, F_OK) == 0)
+		return 1;
+	hl = (size_t)snprintf(NULL, 0, "blob %zu", j->len) + 1;
+	scratch(&h->raw, &h->rawmax, hl + j->len);
+	snprintf((char *)h->raw, hl, "blob %zu", j->len);
+	memcpy(h->raw + hl, j->data, j->len);
+	scratch(&h->z, &h->zmax,
+	    libdeflate_zlib_compress_bound(h->dc, hl + j->len));
+	if ((zn = libdeflate_zlib_compress(h->dc, h->raw, hl + j->len, h->z,
+	    h->zmax)) == 0) {
+		kerr("history: deflate failed");
+		return 0;
+	}
+	/* objects/XX is made on its first object (mkstemp() spoils tmp). */
+	if ((fd = mkstemp(tmp)) == -1 && errno == ENOENT &&
+	    (mkdir(dir, 0755) == 0 || errno == EEXIST)) {
+		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
+		fd = mkstemp(tmp);
+	}
+	if (fd == -1) {
+		kerr("history: %s: %s", dir, strerror(errno));
+		return 0;
+	}
+	ok = write_all(fd, h->z, zn) && fchmod(fd, 0444) == 0;
+	if (close(fd) == -1)
+		ok = 0;
+	if (ok && rename(tmp, path) == -1)
+		ok = 0;
+	if (!ok) {
+		kerr("history: %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	return ok;
 }
 
 static void *
@@ -269,7 +350,8 @@ worker(void *arg)
 		pthread_mutex_unlock(&h->mu);
 
 		memset(&oid, 0, sizeof(oid));
-		if (ok && !pack_job(h, j, &oid))
+		if (ok && !(h->loose ? loose_job(h, j, &oid) :
+		    pack_job(h, j, &oid)))
 			ok = 0;
 
 		pthread_mutex_lock(&h->mu);
@@ -285,7 +367,7 @@ worker(void *arg)
 		free(j->data);
 		free(j);
 	}
-	if (ok && !flush_out(h, h->fd)) {
+	if (ok && !h->loose && !flush_out(h, h->fd)) {
 		pthread_mutex_lock(&h->mu);
 		h->failed = 1;
 		pthread_mutex_unlock(&h->mu);
@@ -296,29 +378,27 @@ worker(void *arg)
 /* ---- the caller's side ---- */
 
 /*
- * Start a pack in objects_pack_dir (created if missing).  NULL on error
- * (printed); the run then commits without it.
+ * Start writing the blobs of a run into objects_dir (the history's
+ * objects/): one pack in objects/pack, or loose objects if flags has
+ * HP_LOOSE.  NULL on error (printed); the run then commits without it.
  */
 struct histpack *
-histpack_open(const char *objects_pack_dir)
+histpack_open(const char *objects_dir, int flags)
 {
 	struct histpack	*h;
 	unsigned char	 head[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 };
 
 	h = xcalloc(1, sizeof(*h));
 	h->fd = -1;
+	h->loose = (flags & HP_LOOSE) != 0;
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->more, NULL);
 	pthread_cond_init(&h->room, NULL);
-	if ((size_t)snprintf(h->dir, sizeof(h->dir), "%s",
-	    objects_pack_dir) >= sizeof(h->dir) ||
+	if ((size_t)snprintf(h->dir, sizeof(h->dir), h->loose ? "%s" :
+	    "%s/pack", objects_dir) >= sizeof(h->dir) ||
 	    (size_t)snprintf(h->tmp, sizeof(h->tmp), "%s/tmp_kenmin_XXXXXX",
-	    objects_pack_dir) >= sizeof(h->tmp)) {
-		kerr("history: %s: path too long", objects_pack_dir);
-		goto fail;
-	}
-	if (!util_mkdirs(h->dir) || (h->fd = mkstemp(h->tmp)) < 0) {
-		kerr("history: %s: %s", h->tmp, strerror(errno));
+	    h->dir) >= sizeof(h->tmp)) {
+		kerr("history: %s: path too long", objects_dir);
 		goto fail;
 	}
 	if ((h->dc = libdeflate_alloc_compressor(HP_LEVEL)) == NULL ||
@@ -326,11 +406,20 @@ histpack_open(const char *objects_pack_dir)
 		kerr("history: out of memory");
 		goto fail;
 	}
-	h->out = xmalloc(HP_CHUNK);
-	/* The count (bytes 8-11) is written by histpack_finish(). */
-	if (!write_all(h->fd, head, sizeof(head)))
-		goto fail;
-	h->off = sizeof(head);
+	if (h->loose)
+		h->tmp[0] = '\0';
+	else {
+		if (!util_mkdirs(h->dir) || (h->fd = mkstemp(h->tmp)) < 0) {
+			kerr("history: %s: %s", h->tmp, strerror(errno));
+			h->tmp[0] = '\0';
+			goto fail;
+		}
+		h->out = xmalloc(HP_CHUNK);
+		/* The count (bytes 8-11) is written by histpack_finish(). */
+		if (!write_all(h->fd, head, sizeof(head)))
+			goto fail;
+		h->off = sizeof(head);
+	}
 	if (pthread_create(&h->thr, NULL, worker, h) != 0) {
 		kerr("history: cannot start the pack thread");
 		goto fail;
@@ -573,7 +662,7 @@ histpack_finish(struct histpack *h)
 	}
 	h->nent = n;
 	h->sorted = 1;
-	if (h->nobj == 0) {
+	if (h->loose || h->nobj == 0) {
 		rc = 1;
 		goto out;
 	}
@@ -618,8 +707,11 @@ out:
 		close(ifd);
 	if (tidx[0] != '\0')
 		unlink(tidx);
-	if (!rc)
-		h->nent = 0;	/* nothing to stage from */
+	if (!rc) {		/* nothing to stage from */
+		for (i = 0; i < h->nent; i++)
+			free((char *)h->ents[i].e.path);
+		h->nent = 0;
+	}
 	return rc;
 }
 
@@ -729,6 +821,7 @@ histpack_free(struct histpack *h)
 	free(h->seen);
 	free(h->out);
 	free(h->z);
+	free(h->raw);
 	libdeflate_free_compressor(h->dc);
 	EVP_MD_CTX_free(h->md);
 	pthread_mutex_destroy(&h->mu);

@@ -95,6 +95,26 @@ fi
 [ "$(ncommits)" = $((n0 + 1)) ] && ok "the publish made one commit" ||
     nok "the publish made one commit"
 same "after a publish"
+# The publish wrote its blobs itself (histpack.c, loose mode): each is a
+# loose object git reads back as the page's bytes, no pack was added,
+# no temporary object file is left, and git fsck accepts them all.
+b=$(git --git-dir="$GD" rev-parse "HEAD:events/$e1.html")
+if [ -f "$GD/objects/${b:0:2}/${b:2}" ] &&
+    git --git-dir="$GD" cat-file blob "$b" | cmp -s - "$S/events/$e1.html"; then
+	ok "the page's blob is a loose object holding the page's bytes"
+else
+	nok "the page's blob is a loose object holding the page's bytes"
+fi
+np=$(find "$GD/objects/pack" -name '*.pack' | wc -l)
+[ "$np" = "$(find "$KENMIN_FIXTURE/site.git/objects/pack" -name '*.pack' | wc -l)" ] &&
+    ok "a publish adds no pack ($np)" || nok "a publish adds no pack ($np)"
+if [ -z "$(find "$GD/objects" -name 'tmp_*' | head -1)" ] &&
+    git --git-dir="$GD" fsck --full --strict --no-dangling --no-progress >"$W/fsck" 2>&1; then
+	ok "no temporary object is left, and git fsck --strict accepts the objects"
+else
+	nok "no temporary object is left, and git fsck --strict accepts the objects"
+	head -5 "$W/fsck" | sed 's/^/#   /'
+fi
 
 # 2. A publish that removes a page (the event leaves the site).
 e2=$(ev 5)

@@ -295,7 +295,7 @@ build(struct gen *g, const char *ev1, int with2, struct site_stats *st,
 
 	if ((s = site_open(g->db, sitedir, SITE_FULL)) == NULL)
 		return 0;
-	if (msg != NULL && (hp = history_pack_start(g)) != NULL)
+	if (msg != NULL && (hp = history_pack_start(g, 0)) != NULL)
 		site_on_write(s, to_pack, hp);
 	ok &= put(s, "index.html", page_index);
 	ok &= site_page_begin(s, "events/1/index.html");
