@@ -3,10 +3,11 @@
  * the list, the per-field lists, a month calendar for every month an
  * event touches, and one detail page per public event (R057, R059).
  *
- * List order (total): first the events not yet over (ends_on, or
- * starts_on for a one-day event, on or after today) by starts_on
- * ascending, then those without a date by id, then past events by
- * starts_on descending; ties by id in the same direction.
+ * Two lists, each in a total order: events/ (and events/field/SLUG/)
+ * holds the events not yet over (ends_on, or starts_on for a one-day
+ * event, on or after today) by starts_on ascending, then those without
+ * a date by id; events/past/ (and events/field/SLUG/past/) the past ones
+ * by starts_on descending, ties by id descending.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -196,13 +197,19 @@ ev_item(struct rctx *r, struct tval *list, const struct sn_master *m,
 		tv_date_ja(o, "ends", v->ends);
 	if (*v->place != '\0')
 		tv_set_str(o, "place", v->place);
+	/*
+	 * No 終了 badge: a list holds only current or only past events and
+	 * its heading says which, so a badge on every row of the past list
+	 * would be heard twenty times by a screen reader for nothing.
+	 * 中止 still differs from row to row and stays.
+	 */
 	tv_set_bool(o, "cancelled", v->cancelled);
-	tv_set_bool(o, "past", v->grp == 2);
 	sn_tv_master(o, "fields", r->arena, m, SNM_FIELD, v->fields, NULL);
 }
 
 static void
-field_links(struct rctx *r, struct tval *ctx, const struct sn_master *m)
+field_links(struct rctx *r, struct tval *ctx, const struct sn_master *m,
+    const char *sub)
 {
 	const struct sn_mrow	*rows;
 	struct tval		*list, *o;
@@ -214,59 +221,127 @@ field_links(struct rctx *r, struct tval *ctx, const struct sn_master *m)
 	for (i = 0; i < n; i++) {
 		o = tv_push_obj(list);
 		tv_set_str(o, "name", rows[i].name);
-		snprintf(href, sizeof(href), "/events/field/%s/", rows[i].slug);
+		snprintf(href, sizeof(href), "/events/field/%s/%s",
+		    rows[i].slug, sub);
 		tv_set_str(o, "href", href);
 	}
 	tv_set(ctx, "field_links", list);
 }
 
-/* The paginated list dir of the events with field_id (0: all). */
+/*
+ * One list of events: the current part (grp 0 and 1: not over yet, then
+ * undated) at dir, or the past part (grp 2) at dir "past/", of every
+ * event or of one field's.  The two parts are separate lists so that a
+ * new upcoming event, the common case, leaves the past part, which holds
+ * most of the events, alone (rctx_list_page() keeps its pages).
+ */
+struct evlist {
+	const char	*dir;		/* "events/" or "events/field/SLUG/" */
+	const char	*field;		/* the field's name, or NULL: all */
+	int64_t		 field_id;	/* its id, or 0 */
+	int		 past;		/* 1: the past part */
+	const char	*calendar;	/* current part: calendar link or NULL */
+};
+
+static int
+ev_in_list(const struct evlist *l, const struct ev *v)
+{
+	if ((v->grp == 2) != l->past)
+		return 0;
+	return l->field_id == 0 || sn_csv_has(v->fields, l->field_id);
+}
+
+/* The breadcrumbs, and the title into t. */
+static void
+ev_list_title(struct rctx *r, const struct evlist *l, char *t, size_t tsz)
+{
+	char	 href[256], up[512];
+
+	if (l->field == NULL) {
+		snprintf(t, tsz, "%s", l->past ? "終了したイベント・募集" :
+		    "イベント・募集を探す");
+		rctx_crumb(r, "イベント・募集を探す", l->past ? "/events/" :
+		    NULL);
+		if (l->past)
+			rctx_crumb(r, t, NULL);
+		return;
+	}
+	snprintf(up, sizeof(up), "活動分野「%s」のイベント・募集", l->field);
+	rctx_crumb(r, "イベント・募集を探す", "/events/");
+	if (!l->past) {
+		snprintf(t, tsz, "%s", up);
+		rctx_crumb(r, t, NULL);
+		return;
+	}
+	snprintf(t, tsz, "活動分野「%s」の終了したイベント・募集", l->field);
+	snprintf(href, sizeof(href), "/%s", l->dir);
+	rctx_crumb(r, up, href);
+	rctx_crumb(r, t, NULL);
+}
+
+/* The paginated pages of list l. */
 static int
 ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
-    int64_t field_id, const char *dir, const char *title,
-    const char *calendar)
+    const struct evlist *l)
 {
 	struct tval	*ctx, *list;
 	size_t		*idx, n = 0, i, page, pages, k, nid;
 	int64_t		 ids[PER_PAGE];
-	char		*path = NULL, base[256], t[512], meta[512];
+	char		*path = NULL, dir[256], base[264], href[256];
+	char		 title[512], t[600], meta[512];
+	const char	*sub = l->past ? "past/" : "";
 	int		 rc = 0, kept;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
 	for (i = 0; i < all->len; i++)
-		if (field_id == 0 || sn_csv_has(all->v[i].fields, field_id))
+		if (ev_in_list(l, &all->v[i]))
 			idx[n++] = i;
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
+	snprintf(dir, sizeof(dir), "%s%s", l->dir, sub);
 	snprintf(base, sizeof(base), "/%s", dir);
-	/* What a page prints besides its events (the template's total). */
-	snprintf(meta, sizeof(meta), "total=%zu pages=%zu cal=%s", n, pages,
-	    calendar != NULL ? calendar : "");
 	for (page = 1; page <= pages; page++) {
 		free(path);
 		path = page_path(dir, page);
 		for (nid = 0, k = (page - 1) * PER_PAGE;
 		    k < n && k < page * PER_PAGE; k++)
 			ids[nid++] = all->v[idx[k]].id;
+		/*
+		 * What a page prints besides its events: the page count
+		 * (paging), the calendar link and, on page 1 only, the
+		 * total; so a new event re-renders page 1 and the pages
+		 * from its place on, not every page of the list.
+		 */
+		if (page == 1)
+			snprintf(meta, sizeof(meta), "total=%zu pages=%zu "
+			    "cal=%s", n, pages, l->calendar != NULL ?
+			    l->calendar : "");
+		else
+			snprintf(meta, sizeof(meta), "pages=%zu cal=%s", pages,
+			    l->calendar != NULL ? l->calendar : "");
 		ctx = rctx_list_page(r, path, KBIT(K_EVENT), K_EVENT, ids, nid,
 		    meta, &kept);
 		if (kept)
 			continue;
 		if (ctx == NULL)
 			goto out;
+		ev_list_title(r, l, title, sizeof(title));
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
 		else
 			snprintf(t, sizeof(t), "%s", title);
 		tv_set_str(ctx, "title", t);
 		tv_set_str(ctx, "heading", title);
-		tv_set_int(ctx, "total", (long long)n);
-		if (calendar != NULL)
-			tv_set_str(ctx, "calendar_href", calendar);
-		if (field_id != 0) {
-			rctx_crumb(r, "イベント・募集を探す", "/events/");
-			rctx_crumb(r, title, NULL);
-		} else
-			rctx_crumb(r, "イベント・募集を探す", NULL);
+		if (page == 1)
+			tv_set_int(ctx, "total", (long long)n);
+		tv_set_bool(ctx, "past_list", l->past);
+		if (l->calendar != NULL)
+			tv_set_str(ctx, "calendar_href", l->calendar);
+		/* The other part, without its count (not in this meta). */
+		snprintf(href, sizeof(href), "/%s%s", l->dir,
+		    l->past ? "" : "past/");
+		tv_set_str(ctx, "other_href", href);
+		tv_set_str(ctx, "all_href", l->past ? "/events/past/" :
+		    "/events/");
 		list = tv_list(r->arena);
 		for (k = (page - 1) * PER_PAGE;
 		    k < n && k < page * PER_PAGE; k++)
@@ -275,7 +350,7 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
 			tv_set(ctx, "items", list);
 			tv_set_bool(ctx, "has_items", 1);
 		}
-		field_links(r, ctx, m);
+		field_links(r, ctx, m, sub);
 		rctx_paging(r, ctx, base, page, pages);
 		if (!rctx_write(r, SITE_SUPERNET, "supernet/events/list", ctx))
 			goto out;
@@ -316,6 +391,7 @@ render_index(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
 	const struct evs	*all;
+	struct evlist		 l = { "events/", NULL, 0, 0, NULL };
 	char			(*months)[8] = NULL, href[64];
 	const char		*cal;
 	size_t			 nm = 0;
@@ -327,23 +403,44 @@ render_index(struct rctx *r, const struct idlist *ids)
 	if ((all = evs_get(r)) == NULL)
 		goto out;
 	ev_months(all, &months, &nm);
-	if ((cal = calendar_entry(r, months, nm)) != NULL)
+	if ((cal = calendar_entry(r, months, nm)) != NULL) {
 		snprintf(href, sizeof(href), "/events/calendar/%s.html", cal);
-	rc = ev_list(r, m, all, 0, "events/", "イベント・募集を探す",
-	    cal != NULL ? href : NULL);
+		l.calendar = href;
+	}
+	rc = ev_list(r, m, all, &l);
 out:
 	free(months);
 	sn_master_free(m);
 	return rc;
 }
 
+/* events/past/: every past event, the newest first. */
+static int
+render_past(struct rctx *r, const struct idlist *ids)
+{
+	struct sn_master	*m;
+	const struct evs	*all;
+	struct evlist		 l = { "events/", NULL, 0, 1, NULL };
+	int			 rc = 0;
+
+	(void)ids;
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if ((all = evs_get(r)) != NULL)
+		rc = ev_list(r, m, all, &l);
+	sn_master_free(m);
+	return rc;
+}
+
+/* Both parts of every field's list (a past part even when empty). */
 static int
 render_field(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
 	const struct evs	*all;
 	const struct sn_mrow	*rows;
-	char			 dir[256], title[256];
+	struct evlist		 l;
+	char			 dir[256];
 	size_t			 i, n;
 	int			 rc = 0;
 
@@ -355,10 +452,13 @@ render_field(struct rctx *r, const struct idlist *ids)
 	rows = sn_master_rows(m, SNM_FIELD, &n);
 	for (i = 0; i < n; i++) {
 		snprintf(dir, sizeof(dir), "events/field/%s/", rows[i].slug);
-		snprintf(title, sizeof(title), "活動分野「%s」のイベント・募集",
-		    rows[i].name);
-		if (!ev_list(r, m, all, rows[i].id, dir, title, NULL))
-			goto out;
+		l.dir = dir;
+		l.field = rows[i].name;
+		l.field_id = rows[i].id;
+		l.calendar = NULL;
+		for (l.past = 0; l.past <= 1; l.past++)
+			if (!ev_list(r, m, all, &l))
+				goto out;
 	}
 	rc = 1;
 out:
@@ -510,6 +610,10 @@ render_detail(struct rctx *r, const struct idlist *ids)
 const struct family fam_sn_events_index = {
 	"events: list", KBIT(K_EVENT) | KBIT(K_MASTER) | KBIT(K_DATE),
 	"events/index", K_EVENT, 0, render_index, NULL, NULL
+};
+const struct family fam_sn_events_past = {
+	"events: past", KBIT(K_EVENT) | KBIT(K_MASTER) | KBIT(K_DATE),
+	"events/past/", K_EVENT, 0, render_past, NULL, NULL
 };
 const struct family fam_sn_events_field = {
 	"events: by field", KBIT(K_EVENT) | KBIT(K_MASTER) | KBIT(K_DATE),

@@ -3,10 +3,13 @@
  * lists per 対象分野 and per 対象エリア, the calendar of application
  * deadlines, and one detail page per public grant (R061, R063).
  *
- * List order (total): open grants first (not cancelled, deadline today
- * or later, or none) by deadline ascending, undated last, ties by id;
- * then closed ones (past deadline or cancelled) by deadline descending,
- * ties by id descending.
+ * Two lists, each in a total order: grants/ (and the field and area
+ * lists under grants/field/ and grants/area/) holds the open grants
+ * (not cancelled, deadline today or later, or none) by deadline
+ * ascending, undated last, ties by id; grants/closed/ (and
+ * grants/field/SLUG/closed/, grants/area/SLUG/closed/) the closed ones
+ * (past deadline or cancelled) by deadline descending, ties by id
+ * descending.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -125,7 +128,7 @@ grs_release(void *arg)
 }
 
 /*
- * Every public grant in list order, read once per run for the four
+ * Every public grant in list order, read once per run for the five
  * list families (rctx's cache owns it); NULL on error.
  */
 static const struct grs *
@@ -159,7 +162,7 @@ status_label(const struct rctx *r, const struct gr *v)
 
 static void
 links(struct rctx *r, struct tval *ctx, const struct sn_master *m,
-    enum sn_mtab t, const char *key, const char *dir)
+    enum sn_mtab t, const char *key, const char *dir, const char *sub)
 {
 	const struct sn_mrow	*rows;
 	struct tval		*list, *o;
@@ -172,86 +175,154 @@ links(struct rctx *r, struct tval *ctx, const struct sn_master *m,
 		o = tv_push_obj(list);
 		tv_set_int(o, "id", (long long)rows[i].id);
 		tv_set_str(o, "name", rows[i].name);
-		snprintf(href, sizeof(href), "/grants/%s/%s/", dir,
-		    rows[i].slug);
+		snprintf(href, sizeof(href), "/grants/%s/%s/%s", dir,
+		    rows[i].slug, sub);
 		tv_set_str(o, "href", href);
 	}
 	tv_set(ctx, key, list);
 }
 
-/* The paginated list dir of the grants with field_id / area_id (0: any). */
+/*
+ * One list of grants: the open part (grp 0) at dir, or the closed part
+ * (grp 1) at dir "closed/", of every grant or of one 対象分野 or
+ * 対象エリア.  A new open grant, the common case, leaves the pages of
+ * the closed part alone.
+ */
+struct grlist {
+	const char	*dir;		/* "grants/", "grants/field/SLUG/" … */
+	const char	*facet;		/* "対象分野「…」", or NULL: all */
+	int64_t		 field_id;	/* 0: any */
+	int64_t		 area_id;	/* 0: any */
+	int		 closed;	/* 1: the closed part */
+	const char	*calendar;	/* open part: calendar link or NULL */
+};
+
+static int
+gr_in_list(const struct grlist *l, const struct gr *v)
+{
+	return v->closed == l->closed &&
+	    (l->field_id == 0 || sn_csv_has(v->fields, l->field_id)) &&
+	    (l->area_id == 0 || sn_csv_has(v->areas, l->area_id));
+}
+
+/* The breadcrumbs, and the title into t. */
+static void
+gr_list_title(struct rctx *r, const struct grlist *l, char *t, size_t tsz)
+{
+	char	 href[256], up[512];
+
+	if (l->facet == NULL) {
+		snprintf(t, tsz, "%s", l->closed ? "募集を終了した助成" :
+		    "助成を探す");
+		rctx_crumb(r, "助成を探す", l->closed ? "/grants/" : NULL);
+		if (l->closed)
+			rctx_crumb(r, t, NULL);
+		return;
+	}
+	snprintf(up, sizeof(up), "%sの助成", l->facet);
+	rctx_crumb(r, "助成を探す", "/grants/");
+	if (!l->closed) {
+		snprintf(t, tsz, "%s", up);
+		rctx_crumb(r, t, NULL);
+		return;
+	}
+	snprintf(t, tsz, "%sの募集を終了した助成", l->facet);
+	snprintf(href, sizeof(href), "/%s", l->dir);
+	rctx_crumb(r, up, href);
+	rctx_crumb(r, t, NULL);
+}
+
+static void
+gr_item(struct rctx *r, struct tval *list, const struct sn_master *m,
+    const struct gr *v)
+{
+	struct tval	*o;
+	char		 href[64];
+
+	site_dep(r->site, kind_name(K_GRANT), v->id);
+	o = tv_push_obj(list);
+	snprintf(href, sizeof(href), "/grants/%lld.html", (long long)v->id);
+	tv_set_str(o, "href", href);
+	tv_set_str(o, "name", v->name);
+	tv_set_str(o, "funder", v->funder);
+	tv_date_ja(o, "from", v->from);
+	tv_date_ja(o, "until", v->until);
+	/*
+	 * The status stays on every row: in the open list it tells 募集中
+	 * from 募集予定, in the closed list 募集終了 from 中止.
+	 */
+	tv_set_str(o, "status", status_label(r, v));
+	sn_tv_master(o, "fields", r->arena, m, SNM_FIELD, v->fields, NULL);
+}
+
+/* The paginated pages of list l. */
 static int
 gr_list(struct rctx *r, const struct sn_master *m, const struct grs *all,
-    int64_t field_id, int64_t area_id, const char *dir, const char *title,
-    const char *calendar)
+    const struct grlist *l)
 {
-	struct tval	*ctx, *list, *o;
+	struct tval	*ctx, *list;
 	size_t		*idx, n = 0, i, page, pages, k, nid;
 	int64_t		 ids[PER_PAGE];
-	char		*path = NULL, base[256], t[512], href[64], meta[512];
+	char		*path = NULL, dir[256], base[264], href[256];
+	char		 title[512], t[600], meta[512];
+	const char	*sub = l->closed ? "closed/" : "";
 	int		 rc = 0, kept;
 
 	idx = xcalloc(all->len + 1, sizeof(*idx));
 	for (i = 0; i < all->len; i++)
-		if ((field_id == 0 || sn_csv_has(all->v[i].fields, field_id)) &&
-		    (area_id == 0 || sn_csv_has(all->v[i].areas, area_id)))
+		if (gr_in_list(l, &all->v[i]))
 			idx[n++] = i;
 	pages = n == 0 ? 1 : (n + PER_PAGE - 1) / PER_PAGE;
+	snprintf(dir, sizeof(dir), "%s%s", l->dir, sub);
 	snprintf(base, sizeof(base), "/%s", dir);
-	/* What a page prints besides its grants (the template's total). */
-	snprintf(meta, sizeof(meta), "total=%zu pages=%zu cal=%s", n, pages,
-	    calendar != NULL ? calendar : "");
 	for (page = 1; page <= pages; page++) {
 		free(path);
 		path = page_path(dir, page);
 		for (nid = 0, k = (page - 1) * PER_PAGE;
 		    k < n && k < page * PER_PAGE; k++)
 			ids[nid++] = all->v[idx[k]].id;
+		/* As in sn_events.c: the total is printed on page 1 only. */
+		if (page == 1)
+			snprintf(meta, sizeof(meta), "total=%zu pages=%zu "
+			    "cal=%s", n, pages, l->calendar != NULL ?
+			    l->calendar : "");
+		else
+			snprintf(meta, sizeof(meta), "pages=%zu cal=%s", pages,
+			    l->calendar != NULL ? l->calendar : "");
 		ctx = rctx_list_page(r, path, KBIT(K_GRANT), K_GRANT, ids, nid,
 		    meta, &kept);
 		if (kept)
 			continue;
 		if (ctx == NULL)
 			goto out;
+		gr_list_title(r, l, title, sizeof(title));
 		if (page > 1)
 			snprintf(t, sizeof(t), "%s（%zuページ目）", title, page);
 		else
 			snprintf(t, sizeof(t), "%s", title);
 		tv_set_str(ctx, "title", t);
 		tv_set_str(ctx, "heading", title);
-		tv_set_int(ctx, "total", (long long)n);
-		if (calendar != NULL)
-			tv_set_str(ctx, "calendar_href", calendar);
-		if (field_id != 0 || area_id != 0) {
-			rctx_crumb(r, "助成を探す", "/grants/");
-			rctx_crumb(r, title, NULL);
-		} else
-			rctx_crumb(r, "助成を探す", NULL);
+		if (page == 1)
+			tv_set_int(ctx, "total", (long long)n);
+		tv_set_bool(ctx, "closed_list", l->closed);
+		if (l->calendar != NULL)
+			tv_set_str(ctx, "calendar_href", l->calendar);
+		/* The other part, without its count (not in this meta). */
+		snprintf(href, sizeof(href), "/%s%s", l->dir,
+		    l->closed ? "" : "closed/");
+		tv_set_str(ctx, "other_href", href);
+		tv_set_str(ctx, "all_href", l->closed ? "/grants/closed/" :
+		    "/grants/");
 		list = tv_list(r->arena);
 		for (k = (page - 1) * PER_PAGE;
-		    k < n && k < page * PER_PAGE; k++) {
-			const struct gr *v = &all->v[idx[k]];
-
-			site_dep(r->site, kind_name(K_GRANT), v->id);
-			o = tv_push_obj(list);
-			snprintf(href, sizeof(href), "/grants/%lld.html",
-			    (long long)v->id);
-			tv_set_str(o, "href", href);
-			tv_set_str(o, "name", v->name);
-			tv_set_str(o, "funder", v->funder);
-			tv_date_ja(o, "from", v->from);
-			tv_date_ja(o, "until", v->until);
-			tv_set_str(o, "status", status_label(r, v));
-			tv_set_bool(o, "closed", v->closed);
-			sn_tv_master(o, "fields", r->arena, m, SNM_FIELD,
-			    v->fields, NULL);
-		}
+		    k < n && k < page * PER_PAGE; k++)
+			gr_item(r, list, m, &all->v[idx[k]]);
 		if (tv_len(list) > 0) {
 			tv_set(ctx, "items", list);
 			tv_set_bool(ctx, "has_items", 1);
 		}
-		links(r, ctx, m, SNM_FIELD, "field_links", "field");
-		links(r, ctx, m, SNM_AREA, "area_links", "area");
+		links(r, ctx, m, SNM_FIELD, "field_links", "field", sub);
+		links(r, ctx, m, SNM_AREA, "area_links", "area", sub);
 		rctx_paging(r, ctx, base, page, pages);
 		if (!rctx_write(r, SITE_SUPERNET, "supernet/grants/list", ctx))
 			goto out;
@@ -277,6 +348,7 @@ render_index(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
 	const struct grs	*all;
+	struct grlist		 l = { "grants/", NULL, 0, 0, 0, NULL };
 	char			(*months)[8] = NULL, href[64];
 	const char		*cal = NULL;
 	size_t			 nm = 0, i;
@@ -293,24 +365,47 @@ render_index(struct rctx *r, const struct idlist *ids)
 			cal = months[i];
 	if (cal == NULL && nm > 0)
 		cal = months[nm - 1];
-	if (cal != NULL)
+	if (cal != NULL) {
 		snprintf(href, sizeof(href), "/grants/calendar/%s.html", cal);
-	rc = gr_list(r, m, all, 0, 0, "grants/", "助成を探す",
-	    cal != NULL ? href : NULL);
+		l.calendar = href;
+	}
+	rc = gr_list(r, m, all, &l);
 out:
 	free(months);
 	sn_master_free(m);
 	return rc;
 }
 
-/* Per 対象分野 (field != 0) or per 対象エリア. */
+/* grants/closed/: every closed grant, the latest deadline first. */
+static int
+render_closed(struct rctx *r, const struct idlist *ids)
+{
+	struct sn_master	*m;
+	const struct grs	*all;
+	struct grlist		 l = { "grants/", NULL, 0, 0, 1, NULL };
+	int			 rc = 0;
+
+	(void)ids;
+	if ((m = sn_master_load(r->g->db)) == NULL)
+		return 0;
+	if ((all = grs_get(r)) != NULL)
+		rc = gr_list(r, m, all, &l);
+	sn_master_free(m);
+	return rc;
+}
+
+/*
+ * Both parts of the list of every 対象分野 (field != 0) or 対象エリア
+ * (a closed part even when empty).
+ */
 static int
 render_facet(struct rctx *r, int field)
 {
 	struct sn_master	*m;
 	const struct grs	*all;
 	const struct sn_mrow	*rows;
-	char			 dir[256], title[256];
+	struct grlist		 l;
+	char			 dir[256], facet[256];
 	size_t			 i, n;
 	int			 rc = 0;
 
@@ -322,12 +417,16 @@ render_facet(struct rctx *r, int field)
 	for (i = 0; i < n; i++) {
 		snprintf(dir, sizeof(dir), "grants/%s/%s/",
 		    field ? "field" : "area", rows[i].slug);
-		snprintf(title, sizeof(title), field ?
-		    "対象分野「%s」の助成" : "対象エリア「%s」の助成",
-		    rows[i].name);
-		if (!gr_list(r, m, all, field ? rows[i].id : 0,
-		    field ? 0 : rows[i].id, dir, title, NULL))
-			goto out;
+		snprintf(facet, sizeof(facet), field ? "対象分野「%s」" :
+		    "対象エリア「%s」", rows[i].name);
+		l.dir = dir;
+		l.facet = facet;
+		l.field_id = field ? rows[i].id : 0;
+		l.area_id = field ? 0 : rows[i].id;
+		l.calendar = NULL;
+		for (l.closed = 0; l.closed <= 1; l.closed++)
+			if (!gr_list(r, m, all, &l))
+				goto out;
 	}
 	rc = 1;
 out:
@@ -471,6 +570,10 @@ render_detail(struct rctx *r, const struct idlist *ids)
 const struct family fam_sn_grants_index = {
 	"grants: list", GRANT_LIST_KINDS, "grants/index", K_GRANT, 0,
 	render_index, NULL, NULL
+};
+const struct family fam_sn_grants_closed = {
+	"grants: closed", GRANT_LIST_KINDS, "grants/closed/", K_GRANT, 0,
+	render_closed, NULL, NULL
 };
 const struct family fam_sn_grants_field = {
 	"grants: by field", GRANT_LIST_KINDS, "grants/field/", K_GRANT, 0,

@@ -48,7 +48,57 @@ tm=${TODAY:0:7}
 if [ -f $S/events/calendar/$tm.html ]; then
 	check "today marked in this month's calendar" "grep -q 'aria-current=\"date\"' $S/events/calendar/$tm.html"
 fi
-check "events list: upcoming before past" "awk '/class=\"past\"/{p=1} p && /<li>$/{bad=1} END{exit bad}' $S/events/index.html"
+
+# The lists are split in two: /events/ (current and upcoming by date,
+# then undated) and /events/past/ (the newest first); likewise per field,
+# and /grants/ (open) and /grants/closed/ per field and area.
+# ids DIR: the item ids a list shows, page by page, in order.
+ids() {
+	local d=$S/$1 k=2 f
+	f=$d/index.html
+	while [ -f "$f" ]; do
+		grep -o "href=\"/$2/[0-9]*\.html\"" "$f" | tr -dc '0-9\n'
+		f=$d/index-$k.html
+		k=$((k + 1))
+	done
+}
+EV_CUR="e.state='public' AND coalesce(e.starts_on,'') <> '' AND coalesce(nullif(e.ends_on,''), e.starts_on) >= '$TODAY'"
+EV_UND="e.state='public' AND coalesce(e.starts_on,'') = ''"
+EV_PAST="e.state='public' AND coalesce(e.starts_on,'') <> '' AND coalesce(nullif(e.ends_on,''), e.starts_on) < '$TODAY'"
+cur=$( (q "SELECT id FROM event e WHERE $EV_CUR ORDER BY starts_on, id"; q "SELECT id FROM event e WHERE $EV_UND ORDER BY id") )
+past=$(q "SELECT id FROM event e WHERE $EV_PAST ORDER BY starts_on DESC, id DESC")
+up=$(echo "$cur" | head -1)
+old=$(echo "$past" | head -1)
+check "an upcoming event is on /events/, not on /events/past/" "[ -n '$up' ] && grep -q 'href=\"/events/$up.html\"' $S/events/index.html && ! grep -rq 'href=\"/events/$up.html\"' $S/events/past"
+check "a past event is on /events/past/, not on /events/" "[ -n '$old' ] && grep -q 'href=\"/events/$old.html\"' $S/events/past/index.html && ! grep -q 'href=\"/events/$old.html\"' $S/events/index*.html"
+check "/events/ lists every current event in date order, then the undated" "[ \"\$(echo \"\$cur\" | wc -l)\" -gt 20 ] && [ \"\$(ids events events)\" = \"\$cur\" ]"
+check "/events/past/ lists every past event, the newest first" "[ \"\$(echo \"\$past\" | wc -l)\" -gt 20 ] && [ \"\$(ids events/past events)\" = \"\$past\" ]"
+fid=$(q "SELECT id FROM m_field WHERE slug = 'welfare'")
+fpast=$(q "SELECT id FROM event e WHERE $EV_PAST AND EXISTS (SELECT 1 FROM event_field f WHERE f.event_id = e.id AND f.field_id = $fid) ORDER BY starts_on DESC, id DESC")
+fcur=$( (q "SELECT id FROM event e WHERE $EV_CUR AND EXISTS (SELECT 1 FROM event_field f WHERE f.event_id = e.id AND f.field_id = $fid) ORDER BY starts_on, id"; q "SELECT id FROM event e WHERE $EV_UND AND EXISTS (SELECT 1 FROM event_field f WHERE f.event_id = e.id AND f.field_id = $fid) ORDER BY id") )
+check "a field's past list: its past events, the newest first" "[ -n \"\$fpast\" ] && [ \"\$(ids events/field/welfare/past events)\" = \"\$fpast\" ]"
+check "a field's current list: no past event" "[ -n \"\$fcur\" ] && [ \"\$(ids events/field/welfare events)\" = \"\$fcur\" ]"
+check "every field has a past list, empty or not" "[ \$(ls $S/events/field/*/past/index.html | wc -l) -eq \$(ls $S/events/field/*/index.html | wc -l) ]"
+nc=$(echo "$cur" | grep -c .)
+np=$(echo "$past" | grep -c .)
+check "the count is on page 1 of each part only" "grep -q '該当するイベント・募集：${nc}件' $S/events/index.html && grep -q '該当するイベント・募集：${np}件' $S/events/past/index.html && ! grep -q '該当するイベント・募集：' $S/events/index-2.html $S/events/past/index-2.html"
+check "the parts link each other without counts" "grep -q '<a href=\"/events/past/\">終了したイベント・募集を見る</a>' $S/events/index.html $S/events/index-2.html && grep -q '<a href=\"/events/\">開催中・開催予定のイベント・募集を見る</a>' $S/events/past/index-2.html && grep -q '<a href=\"/events/field/welfare/\">開催中・開催予定' $S/events/field/welfare/past/index.html"
+check "the past list's title and breadcrumbs" "grep -q '<h1>終了したイベント・募集</h1>' $S/events/past/index.html && grep -q '<li><a href=\"/events/\">イベント・募集を探す</a></li>' $S/events/past/index.html && grep -q '<span aria-current=\"page\">終了したイベント・募集</span>' $S/events/past/index.html"
+check "no 終了 badge on every row of a list" "! grep -q 'badge-past' $S/events/index.html $S/events/past/index.html"
+
+GR_OPEN="g.state='public' AND g.cancelled = 0 AND (coalesce(g.apply_until,'') = '' OR g.apply_until >= '$TODAY')"
+GR_CLOSED="g.state='public' AND NOT (g.cancelled = 0 AND (coalesce(g.apply_until,'') = '' OR g.apply_until >= '$TODAY'))"
+gopen=$(q "SELECT id FROM grant_item g WHERE $GR_OPEN ORDER BY coalesce(nullif(apply_until,''),'9999'), id")
+gclosed=$(q "SELECT id FROM grant_item g WHERE $GR_CLOSED ORDER BY apply_until DESC, id DESC")
+check "/grants/ lists the open grants, the nearest deadline first" "[ -n \"\$gopen\" ] && [ \"\$(ids grants grants)\" = \"\$gopen\" ]"
+check "/grants/closed/ lists the closed grants, the latest deadline first" "[ -n \"\$gclosed\" ] && [ \"\$(ids grants/closed grants)\" = \"\$gclosed\" ]"
+aid=$(q "SELECT id FROM m_target_area WHERE slug = 'nationwide'")
+gac=$(q "SELECT id FROM grant_item g WHERE $GR_CLOSED AND EXISTS (SELECT 1 FROM grant_area a WHERE a.grant_id = g.id AND a.area_id = $aid) ORDER BY apply_until DESC, id DESC")
+check "an area's closed list" "[ -n \"\$gac\" ] && [ \"\$(ids grants/area/nationwide/closed grants)\" = \"\$gac\" ]"
+check "a field's closed list exists" "[ -f $S/grants/field/welfare/closed/index.html ]"
+ngc=$(echo "$gclosed" | grep -c .)
+check "grants: count on page 1 only, cross links" "grep -q '該当する助成：${ngc}件' $S/grants/closed/index.html && ! grep -q '該当する助成：' $S/grants/closed/index-2.html && grep -q '<a href=\"/grants/closed/\">募集を終了した助成を見る</a>' $S/grants/index.html && grep -q '<a href=\"/grants/\">募集中・募集予定の助成を見る</a>' $S/grants/closed/index.html"
+check "the HTML sitemap names the past and closed lists" "grep -q 'href=\"/events/past/\"' $S/sitemap.html && grep -q 'href=\"/grants/closed/\"' $S/sitemap.html"
 
 gr=$(q "SELECT id FROM grant_item WHERE state='public' AND contact_org IS NOT NULL ORDER BY id LIMIT 1")
 check "grant page shows the inquiry contact" "[ -n '$gr' ] && grep -q '問い合わせ先' $S/grants/$gr.html"

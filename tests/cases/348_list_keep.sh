@@ -7,7 +7,9 @@
 # of the database after EVERY publish (their manifests, the path and
 # hash of every file; at the end the trees themselves, diff -r): an
 # edit that keeps a list's order, moves across pages and months, a new
-# event, a page dropped and a page added by the number of events,
+# event, a new upcoming event and open grant (which must leave every
+# page of the past and closed lists alone), a page dropped and a page
+# added by the number of events,
 # postings edited and moved to the past list, a member hidden (its
 # postings leave the lists without being queued), orgs, grants, books
 # (the year facet counts), notices and interviews.  It also checks the
@@ -116,8 +118,17 @@ man() { sqlite3 "$1" "SELECT path, hex(hash) FROM site_file ORDER BY path"; }
 # The "N pages rendered, K kept" numbers of the last publish.
 rendered() { sed -n 's/^publish: \([0-9]*\) pages rendered.*/\1/p' "$W/pub.out"; }
 kept() { sed -n 's/^publish: .* \([0-9]*\) kept,.*/\1/p' "$W/pub.out"; }
-# kept_in FAMILY...: the pages the last publish kept in those families
-# (its KENMIN_TIMINGS lines "… N pages  FAMILY (K kept)").
+# rendered_in FAMILY...: the pages the last publish rendered in those
+# families, and kept_in FAMILY...: those it kept (its KENMIN_TIMINGS
+# lines "… N pages  FAMILY (K kept)").
+rendered_in() {
+	local f n=0 k
+	for f in "$@"; do
+		k=$(sed -n "s/^ *[0-9.]* ms *\([0-9]*\) pages  $f\( (.*\)\{0,1\}\$/\1/p" "$W/pub.err")
+		n=$((n + ${k:-0}))
+	done
+	echo "$n"
+}
 kept_in() {
 	local f n=0 k
 	for f in "$@"; do
@@ -128,8 +139,8 @@ kept_in() {
 }
 # Pages of the three event list families in the site now.
 event_list_pages() {
-	(cd "$W/incr-site" && find events/index*.html events/field \
-	    events/calendar -name '*.html') | wc -l
+	(cd "$W/incr-site" && find events/index*.html events/past \
+	    events/field events/calendar -name '*.html') | wc -l
 }
 
 # 1. An event's title: its place in every list stays.
@@ -143,8 +154,8 @@ S=$(Q "SELECT count(*) FROM site_dep WHERE kind = 'event' AND
 Q "UPDATE event SET title = title || '（改）' WHERE id = $e"
 enq event "$e"
 if pub "event $e title"; then
-	if [ "$S" -ge 3 ] && [ "$(kept_in 'events: list' 'events: by field' \
-	    'events: calendar')" = $((F - S)) ] &&
+	if [ "$S" -ge 3 ] && [ "$(kept_in 'events: list' 'events: past' \
+	    'events: by field' 'events: calendar')" = $((F - S)) ] &&
 	    [ "$(rendered)" -lt $((S + 20)) ]; then
 		ok "the title edit kept the $((F - S)) of $F event list pages that do not show the event"
 	else
@@ -197,12 +208,71 @@ if pub "new event $n"; then
 	    grep -q '^ *[0-9.]* ms *1 pages  sitemap.xml$' "$W/pub.err"
 fi
 
-# 4. Unpublish the events of the list's last page: one page less.
-N=$(Q "SELECT count(*) FROM event WHERE state = 'public'")
+# 3b. A new upcoming event and a new open grant, the common approval:
+# the past and closed lists (events/past/, grants/closed/ and those of
+# every field and area) are split off the current ones so that none of
+# their pages is rendered or written, and only a few event list pages
+# are.  Their files' mtimes must not move; their families keep them all.
+n=$(Q "SELECT max(id) + 1 FROM event")
+Q "INSERT INTO event (id, starts_on, ends_on, $cols) SELECT $n,
+    date('$T', '+2 day'), date('$T', '+2 day'), $cols FROM event
+    WHERE id = $e;
+    INSERT INTO event_field (event_id, field_id) SELECT $n, field_id
+    FROM event_field WHERE event_id = $e"
+gn=$(Q "SELECT max(id) + 1 FROM grant_item")
+gcols=$(Q "SELECT group_concat(name, ', ') FROM
+    pragma_table_info('grant_item') WHERE name NOT IN ('id', 'apply_until')")
+gsrc=$(Q "SELECT g.id FROM grant_item g WHERE g.state = 'public' AND
+    g.cancelled = 0 AND g.apply_until >= '$T' AND EXISTS (SELECT 1 FROM
+    grant_area a WHERE a.grant_id = g.id) ORDER BY g.id LIMIT 1")
+Q "INSERT INTO grant_item (id, apply_until, $gcols) SELECT $gn,
+    date('$T', '+10 day'), $gcols FROM grant_item WHERE id = $gsrc;
+    INSERT INTO grant_field (grant_id, field_id) SELECT $gn, field_id
+    FROM grant_field WHERE grant_id = $gsrc;
+    INSERT INTO grant_area (grant_id, area_id) SELECT $gn, area_id
+    FROM grant_area WHERE grant_id = $gsrc"
+enq event "$n"
+enq grant "$gn"
+old_parts() {
+	(cd "$W/incr-site" && find events/past events/field grants/closed \
+	    grants/field grants/area -path '*/past/*.html' -o \
+	    -path '*/closed/*.html')
+}
+npast=$(find "$W/incr-site/events/past" -name '*.html' | wc -l)
+nclosed=$(find "$W/incr-site/grants/closed" -name '*.html' | wc -l)
+nold=$(old_parts | wc -l)
+touch "$W/stamp"
+sleep 0.01
+if pub "new upcoming event $n, new open grant $gn"; then
+	check "the new event and grant are on the current lists" \
+	    grep -q "href=\"/events/$n.html\"" "$W/incr-site/events/index.html"
+	check "a new upcoming event renders no page of events/past/ ($npast kept)" \
+	    test "$(rendered_in 'events: past')" = 0 -a \
+	    "$(kept_in 'events: past')" = "$npast" -a "$npast" -gt 20
+	check "a new open grant renders no page of grants/closed/ ($nclosed kept)" \
+	    test "$(rendered_in 'grants: closed')" = 0 -a \
+	    "$(kept_in 'grants: closed')" = "$nclosed" -a "$nclosed" -gt 20
+	(cd "$W/incr-site" && old_parts | xargs -r find -newer "$W/stamp") \
+	    >"$W/newer.out"
+	if [ ! -s "$W/newer.out" ] && [ "$nold" -gt 400 ]; then
+		ok "no past or closed list page ($nold, per field and area too) was written"
+	else
+		nok "no past or closed list page was written"
+		head -5 "$W/newer.out" | sed 's/^/#   /'
+	fi
+	nev=$(rendered_in 'events: list' 'events: past' 'events: by field')
+	check "a new upcoming event renders fewer than 30 event list pages ($nev)" \
+	    test "$nev" -lt 30 -a "$nev" -gt 0
+fi
+
+# 4. Unpublish as many current events as the current list (/events/)
+# has on its last page: one page less.
+CUR="state = 'public' AND (coalesce(starts_on, '') = '' OR
+    coalesce(nullif(ends_on, ''), starts_on) >= '$T')"
+N=$(Q "SELECT count(*) FROM event WHERE $CUR")
 P=$(( (N + 19) / 20 ))
 k=$(( (N - 1) % 20 + 1 ))
-ids=$(Q "SELECT id FROM event WHERE state = 'public' ORDER BY id DESC
-    LIMIT $k")
+ids=$(Q "SELECT id FROM event WHERE $CUR ORDER BY id DESC LIMIT $k")
 Q "UPDATE event SET state = 'review' WHERE id IN ($(echo $ids | tr ' ' ,))"
 enq event $ids
 pub "$k events unpublished"
