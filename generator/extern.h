@@ -154,7 +154,7 @@ void		 site_paths_free(char **);
 int		 site_finish(struct site *, int ok, struct site_stats *);
 const char	*site_change(const struct site *, size_t, int *removed);
 int		 site_gone(const struct site *, const char *relpath);
-int		 site_added_or_gone(const struct site *, const char *suffix);
+const char	*site_added_or_gone(const struct site *, size_t *pos);
 int		 site_export(const struct site *, int fd);
 int		 site_import(struct site *, int fd);
 struct stat;

@@ -2,7 +2,7 @@
  * misc.c: the files that belong to the whole host rather than to one
  * site: robots.txt, 404.html and sitemap.xml.
  *
- * sitemap.xml lists every HTML page of both sites but 404.html, as a
+ * The sitemap lists every HTML page of both sites but 404.html, as a
  * full build of the same data would leave them.  It is the one family
  * of fam_final, so it runs after every other family of the run, and it
  * runs in every publish (its kinds are KALL).  The pages are:
@@ -12,12 +12,19 @@
  *    site_finish() has not yet changed, so it is the last run's tree)
  *    but the pages a family removed this run (site_gone()): every
  *    other page of the last run is still there.
- * So the sitemap changes exactly when a page is added or removed (and a
- * publish that did neither keeps it: sitemap_keep()), and every .html
- * page must be written through rctx_page().  The URLs are
- * sorted (strcmp), so the bytes do not depend on the order of a run.
- * Over SITEMAP_CHUNK pages, sitemap.xml becomes a sitemap index of
- * sitemaps/sitemap-N.xml files (the protocol allows 50,000 URLs each).
+ * Every .html page must therefore be written through rctx_page().
+ *
+ * sitemap.xml is a sitemap index of one file per section, a section
+ * being the first directory of a page's path ("events") or "root" for
+ * the pages at the top: sitemaps/SECTION.xml, and when a section has
+ * more than SITEMAP_CHUNK pages (the protocol allows 50,000 URLs a
+ * file) SECTION.2.xml and so on.  A section's file changes exactly when
+ * a page of it is added or removed, so a publish renders only those
+ * sections (a new event: the 6,000 URLs of events, not all 30,000)
+ * and keeps the others' files as the last run wrote them.  The URLs of
+ * a file and the files of the index are sorted (strcmp), so the bytes
+ * do not depend on the order of a run.  No top directory is named
+ * "root" or has a dot in its name (the file names rely on it).
  */
 #include <sys/stat.h>
 
@@ -38,20 +45,27 @@
 
 #define SITEMAP_CHUNK	40000		/* URLs per sitemap file */
 #define SITEMAP_DIR	"sitemaps/"
+#define SITEMAP_ROOT	"root"		/* the section of the top pages */
 #define URL_MAX		4096
 
 enum sql {
-	SQL_FILES,
+	SQL_ALL,
+	SQL_ROOT,
+	SQL_UNDER,
 	SQL_MAPS,
 	SQL__MAX
 };
 
 static const char *const sqls[SQL__MAX] = {
-	/* SQL_FILES */
-	"SELECT path FROM site_file ORDER BY path",
-	/* SQL_MAPS: the files of the last run's sitemap */
-	"SELECT path FROM site_file WHERE path = 'sitemap.xml' OR "
-	"(path >= '" SITEMAP_DIR "' AND path < '" SITEMAP_DIR "' || x'ff')",
+	/* SQL_ALL */
+	"SELECT path FROM site_file",
+	/* SQL_ROOT: the files at the top of the manifest */
+	"SELECT path FROM site_file WHERE instr(path, '/') = 0",
+	/* SQL_UNDER: the files under directory ?1 ("events/") */
+	"SELECT path FROM site_file WHERE path >= ?1 AND path < ?1 || x'ff'",
+	/* SQL_MAPS: the section files of the last run's sitemap */
+	"SELECT path FROM site_file WHERE "
+	"path >= '" SITEMAP_DIR "' AND path < '" SITEMAP_DIR "' || x'ff'",
 };
 
 struct paths {
@@ -107,36 +121,63 @@ base_url(struct buf *b, const struct rctx *r)
 	buf_putn(b, base, n);
 }
 
-/*
- * Every page the site will hold when this run ends (see the top of the
- * file), sorted.  1 ok, 0 error (printed).
- */
-static int
-pages_collect(struct rctx *r, struct paths *out)
+/* The section of page p (see the top of the file): *sec, its length. */
+static size_t
+section_of(const char *p, const char **sec)
 {
-	sqlite3_stmt	*st;
-	const char	*p;
-	size_t		 pos = 0;
-	int		 row;
+	const char	*sl;
 
-	while ((p = strset_next(r->seen, &pos)) != NULL)
-		if (is_page(p))
-			paths_add(out, p);
-	if (!r->full) {
-		if ((st = db_prep(r->g->db, sqls[SQL_FILES])) == NULL)
-			return 0;
-		while ((row = db_row(r->g->db, st)) == 1) {
-			p = db_col_text(st, 0);
-			if (is_page(p) && !strset_has(r->seen, p) &&
-			    !site_gone(r->site, p))
-				paths_add(out, p);
-		}
-		if (row < 0)
-			return 0;
+	if ((sl = strchr(p, '/')) == NULL) {
+		*sec = SITEMAP_ROOT;
+		return strlen(SITEMAP_ROOT);
 	}
-	if (out->len > 1)
-		qsort(out->v, out->len, sizeof(*out->v), path_cmp);
-	return 1;
+	*sec = p;
+	return (size_t)(sl - p);
+}
+
+/* The order of the sections of pages x and y. */
+static int
+section_cmp(const char *x, const char *y)
+{
+	const char	*sx, *sy;
+	size_t		 nx, ny;
+	int		 c;
+
+	nx = section_of(x, &sx);
+	ny = section_of(y, &sy);
+	if ((c = strncmp(sx, sy, nx < ny ? nx : ny)) == 0 && nx != ny)
+		c = nx < ny ? -1 : 1;
+	return c;
+}
+
+/* By section, then by path: the order of the section files' URLs. */
+static int
+page_cmp(const void *a, const void *b)
+{
+	const char	*x = *(char *const *)a, *y = *(char *const *)b;
+	int		 c;
+
+	return (c = section_cmp(x, y)) != 0 ? c : strcmp(x, y);
+}
+
+/* The section of page p into sec. */
+static void
+page_section(const char *p, char *sec, size_t sz)
+{
+	const char	*s;
+	size_t		 n;
+
+	n = section_of(p, &s);
+	snprintf(sec, sz, "%.*s", (int)n, s);
+}
+
+/* The section of sitemaps/SECTION[.N].xml into sec. */
+static void
+file_section(const char *path, char *sec, size_t sz)
+{
+	const char	*name = path + strlen(SITEMAP_DIR);
+
+	snprintf(sec, sz, "%.*s", (int)strcspn(name, "."), name);
 }
 
 /* One urlset file with pages [lo, hi). */
@@ -172,75 +213,195 @@ write_urlset(struct rctx *r, const char *relpath, const struct paths *pg,
 }
 
 /*
- * A publish that added no page and removed none leaves the sitemap as
- * the last run wrote it (it lists pages, nothing else): its files are
- * marked made, so the family's pruning keeps them.  1 kept, 0 render
- * it, -1 error.
+ * The files of one section, its pages pg[lo, hi) (sorted), added to
+ * files.  1 ok, 0 error (printed).
  */
 static int
-sitemap_keep(struct rctx *r)
+write_section(struct rctx *r, const struct paths *pg, size_t lo, size_t hi,
+    struct paths *files)
+{
+	const char	*sec;
+	char		 rel[512];
+	size_t		 n, i, a, b;
+
+	n = section_of(pg->v[lo], &sec);
+	for (i = 0, a = lo; a < hi; i++, a = b) {
+		b = hi - a > SITEMAP_CHUNK ? a + SITEMAP_CHUNK : hi;
+		if (i == 0)
+			snprintf(rel, sizeof(rel), SITEMAP_DIR "%.*s.xml",
+			    (int)n, sec);
+		else
+			snprintf(rel, sizeof(rel), SITEMAP_DIR "%.*s.%zu.xml",
+			    (int)n, sec, i + 1);
+		if (!write_urlset(r, rel, pg, a, b))
+			return 0;
+		paths_add(files, rel);
+	}
+	return 1;
+}
+
+/* Sort pg and write every section of it.  1 ok, 0 error. */
+static int
+write_sections(struct rctx *r, struct paths *pg, struct paths *files)
+{
+	size_t	 lo, hi;
+
+	if (pg->len > 1)
+		qsort(pg->v, pg->len, sizeof(*pg->v), page_cmp);
+	for (lo = 0; lo < pg->len; lo = hi) {
+		for (hi = lo + 1; hi < pg->len &&
+		    section_cmp(pg->v[lo], pg->v[hi]) == 0; hi++)
+			;
+		if (!write_section(r, pg, lo, hi, files))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Add to out the pages of section sec (NULL: of every section) the site
+ * will hold when this run ends that the last run's manifest lists (see
+ * the top of the file).  1 ok, 0 error (printed).
+ */
+static int
+manifest_pages(struct rctx *r, const char *sec, struct paths *out)
 {
 	sqlite3_stmt	*st;
-	int		 row, n = 0;
+	const char	*p;
+	char		 dir[512];
+	enum sql	 q;
+	int		 row;
 
-	if (r->full || site_added_or_gone(r->site, ".html"))
+	q = sec == NULL ? SQL_ALL : strcmp(sec, SITEMAP_ROOT) == 0 ?
+	    SQL_ROOT : SQL_UNDER;
+	if ((st = db_prep(r->g->db, sqls[q])) == NULL)
 		return 0;
-	if ((st = db_prep(r->g->db, sqls[SQL_MAPS])) == NULL)
-		return -1;
-	while ((row = db_row(r->g->db, st)) == 1) {
-		strset_add(r->seen, db_col_text(st, 0));
-		n++;
+	if (q == SQL_UNDER) {
+		snprintf(dir, sizeof(dir), "%s/", sec);
+		db_bind_text(st, 1, dir);
 	}
-	if (row < 0)
-		return -1;
-	r->kept += (size_t)n;
-	return n > 0;
+	while ((row = db_row(r->g->db, st)) == 1) {
+		p = db_col_text(st, 0);
+		if (is_page(p) && !strset_has(r->seen, p) &&
+		    !site_gone(r->site, p))
+			paths_add(out, p);
+	}
+	return row == 0;
+}
+
+/*
+ * The section files of a publish: those of the sections in changed,
+ * where a page was added or removed, are written (pages from this run
+ * and from the manifest), the others' are kept as the last run wrote
+ * them; all go into files.  A manifest without section files (a site
+ * of an older kenmin-gen) has every section written.  *all_kept tells
+ * whether every file was kept.  1 ok, 0 error (printed).
+ */
+static int
+publish_sections(struct rctx *r, const struct strset *changed,
+    struct paths *files, int *all_kept)
+{
+	struct paths	 pg;
+	sqlite3_stmt	*st;
+	const char	*p;
+	char		 sec[512];
+	size_t		 pos = 0, nmaps = 0;
+	int		 row, rc = 0;
+
+	memset(&pg, 0, sizeof(pg));
+	if ((st = db_prep(r->g->db, sqls[SQL_MAPS])) == NULL)
+		return 0;
+	while ((row = db_row(r->g->db, st)) == 1) {
+		p = db_col_text(st, 0);
+		nmaps++;
+		file_section(p, sec, sizeof(sec));
+		if (!strset_has(changed, sec)) {
+			strset_add(r->seen, p);
+			r->kept++;
+			paths_add(files, p);
+		}
+	}
+	if (row != 0)
+		goto out;
+	*all_kept = nmaps > 0 && strset_next(changed, &pos) == NULL;
+	pos = 0;
+	if (nmaps == 0) {
+		if (!manifest_pages(r, NULL, &pg))
+			goto out;
+	} else
+		while ((p = strset_next(changed, &pos)) != NULL)
+			if (!manifest_pages(r, p, &pg))
+				goto out;
+	pos = 0;
+	while ((p = strset_next(r->seen, &pos)) != NULL) {
+		if (!is_page(p))
+			continue;
+		page_section(p, sec, sizeof(sec));
+		if (nmaps == 0 || strset_has(changed, sec))
+			paths_add(&pg, p);
+	}
+	rc = write_sections(r, &pg, files);
+out:
+	paths_free(&pg);
+	return rc;
 }
 
 static int
 render_sitemap(struct rctx *r, const struct idlist *ids)
 {
-	struct paths	 pg;
+	struct paths	 pg, files;
+	struct strset	*changed;
 	struct tval	*ctx, *list;
 	struct buf	 u;
-	char		 rel[64];
-	size_t		 i, nchunk;
-	int		 rc = 0;
+	const char	*p;
+	char		 sec[512];
+	size_t		 pos = 0, i;
+	int		 rc = 0, all_kept;
 
 	(void)ids;
 	memset(&pg, 0, sizeof(pg));
+	memset(&files, 0, sizeof(files));
+	changed = strset_new();
 	buf_init(&u, URL_MAX);
-	if ((rc = sitemap_keep(r)) != 0) {
-		rc = rc == 1;
-		goto out;
-	}
-	if (!pages_collect(r, &pg))
-		goto out;
-	if (pg.len <= SITEMAP_CHUNK) {
-		rc = write_urlset(r, "sitemap.xml", &pg, 0, pg.len);
-		goto out;
-	}
-	nchunk = (pg.len + SITEMAP_CHUNK - 1) / SITEMAP_CHUNK;
-	for (i = 0; i < nchunk; i++) {
-		snprintf(rel, sizeof(rel), SITEMAP_DIR "sitemap-%zu.xml",
-		    i + 1);
-		if (!write_urlset(r, rel, &pg, i * SITEMAP_CHUNK,
-		    i + 1 == nchunk ? pg.len : (i + 1) * SITEMAP_CHUNK))
+	if (r->full) {
+		while ((p = strset_next(r->seen, &pos)) != NULL)
+			if (is_page(p))
+				paths_add(&pg, p);
+		if (!write_sections(r, &pg, &files))
 			goto out;
+	} else {
+		while ((p = site_added_or_gone(r->site, &pos)) != NULL)
+			if (is_page(p)) {
+				page_section(p, sec, sizeof(sec));
+				strset_add(changed, sec);
+			}
+		if (!publish_sections(r, changed, &files, &all_kept))
+			goto out;
+		if (all_kept) {
+			/* No page added or removed: the index is kept too. */
+			strset_add(r->seen, "sitemap.xml");
+			r->kept++;
+			rc = 1;
+			goto out;
+		}
 	}
 	if ((ctx = rctx_page(r, "sitemap.xml")) == NULL)
 		goto out;
+	if (files.len > 1)
+		qsort(files.v, files.len, sizeof(*files.v), path_cmp);
 	list = tv_list(r->arena);
-	for (i = 0; i < nchunk; i++) {
+	for (i = 0; i < files.len; i++) {
 		buf_reset(&u);
 		base_url(&u, r);
-		buf_printf(&u, "/" SITEMAP_DIR "sitemap-%zu.xml", i + 1);
+		buf_printf(&u, "/%s", files.v[i]);
 		tv_set_str(tv_push_obj(list), "loc", buf_str(&u));
 	}
 	tv_set(ctx, "sitemaps", list);
-	rc = rctx_write_raw(r, "feeds/sitemapindex", ctx);
+	rc = buf_ok(&u) && rctx_write_raw(r, "feeds/sitemapindex", ctx);
 out:
 	paths_free(&pg);
+	paths_free(&files);
+	strset_free(changed);
 	buf_free(&u);
 	return rc;
 }

@@ -1304,25 +1304,27 @@ site_gone(const struct site *s, const char *relpath)
 }
 
 /*
- * Whether this run so far made a file whose path ends in suffix that
- * the manifest did not list, or removed one.
+ * The paths this run so far made that the manifest did not list, then
+ * those it removed, one per call from *pos = 0; NULL after the last.
  */
-int
-site_added_or_gone(const struct site *s, const char *suffix)
+const char *
+site_added_or_gone(const struct site *s, size_t *pos)
 {
+	const struct op	*o;
 	const char	*p;
-	size_t		 i, n = strlen(suffix), pos = 0, len;
+	size_t		 q;
 
-	for (i = 0; i < s->opsz; i++) {
-		len = strlen(s->ops[i].path);
-		if (!s->ops[i].have_old && !s->ops[i].removed && len >= n &&
-		    strcmp(s->ops[i].path + len - n, suffix) == 0)
-			return 1;
+	while (*pos < s->opsz) {
+		o = &s->ops[(*pos)++];
+		if (!o->have_old && !o->removed)
+			return o->path;
 	}
-	while (s->gone != NULL && (p = strset_next(s->gone, &pos)) != NULL)
-		if ((len = strlen(p)) >= n && strcmp(p + len - n, suffix) == 0)
-			return 1;
-	return 0;
+	if (s->gone == NULL)
+		return NULL;
+	q = *pos - s->opsz;
+	p = strset_next(s->gone, &q);
+	*pos = s->opsz + q;
+	return p;
 }
 
 /* Have fn(arg, …) called with every file the run writes from now on. */

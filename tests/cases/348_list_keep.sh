@@ -15,7 +15,8 @@
 # (the year facet counts), notices and interviews.  It also checks the
 # work done: an edited event re-renders just the event list pages that
 # show it; the sitemap (no page added) and the events feeds (unless
-# they show the event) are kept.  Release binary as in 340.
+# they show the event) are kept, and a new event renders only the
+# events section of the sitemap.  Release binary as in 340.
 # needs: fixture
 set -uo pipefail
 
@@ -163,8 +164,12 @@ if pub "event $e title"; then
 		printf '#   %s list pages, %s show it; %s\n' "$F" "$S" \
 		    "$(cat "$W/pub.out")"
 	fi
-	# No page was added or removed: the sitemap is kept.
-	check "the title edit kept the sitemap" test "$(kept_in sitemap.xml)" = 1
+	# No page was added or removed: the sitemap is kept, its index and
+	# every section file (sitemaps/SECTION.xml).
+	nmaps=$(find "$W/incr-site/sitemaps" -name '*.xml' | wc -l)
+	check "the title edit kept the sitemap ($nmaps section files and the index)" \
+	    test "$(rendered_in sitemap.xml)" = 0 -a \
+	    "$(kept_in sitemap.xml)" = $((nmaps + 1)) -a "$nmaps" -gt 10
 fi
 
 # 1b. An old event the feeds (the 200 newest) do not show: both feeds
@@ -203,9 +208,13 @@ Q "INSERT INTO event (id, starts_on, ends_on, $cols) SELECT $n,
     INSERT INTO event_field (event_id, field_id) SELECT $n, field_id
     FROM event_field WHERE event_id = $e"
 enq event "$n"
+nmaps=$(find "$W/incr-site/sitemaps" -name '*.xml' | wc -l)
 if pub "new event $n"; then
-	check "a new page: the sitemap is rendered, not kept" \
-	    grep -q '^ *[0-9.]* ms *1 pages  sitemap.xml$' "$W/pub.err"
+	check "a new page: the events section of the sitemap and its index are rendered, the other $((nmaps - 1)) sections kept" \
+	    test "$(rendered_in sitemap.xml)" = 2 -a \
+	    "$(kept_in sitemap.xml)" = $((nmaps - 1))
+	check "the new event is in sitemaps/events.xml" \
+	    grep -q "/events/$n.html</loc>" "$W/incr-site/sitemaps/events.xml"
 fi
 
 # 3b. A new upcoming event and a new open grant, the common approval:
