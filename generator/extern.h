@@ -119,6 +119,7 @@ const struct demo_faq *demo_faqs(size_t *);
  * site_finish() once in between.  relpaths are [a-z0-9/_.-], relative,
  * no "..", "//" or hidden components (".well-known" excepted).
  */
+struct stat;
 struct site;
 
 #define SITE_FULL	0x01	/* full build: delete manifest files not written */
@@ -154,10 +155,14 @@ void		 site_paths_free(char **);
 int		 site_finish(struct site *, int ok, struct site_stats *);
 const char	*site_change(const struct site *, size_t, int *removed);
 int		 site_gone(const struct site *, const char *relpath);
+int		 site_dirty(struct site *);
+int		 site_write_file(const char *dir, const char *relpath,
+		    unsigned long n, const void *, size_t, struct stat *);
+int		 site_put_written(struct site *, const char *relpath,
+		    const void *, size_t, const struct stat *);
 const char	*site_added_or_gone(const struct site *, size_t *pos);
 int		 site_export(const struct site *, int fd);
 int		 site_import(struct site *, int fd);
-struct stat;
 /* Called with every file the run writes, after its rename; 0 stops. */
 typedef int	 site_write_fn(void *, const char *relpath, const void *,
 		    size_t, const struct stat *);

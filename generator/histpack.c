@@ -433,8 +433,9 @@ fail:
 
 /*
  * Queue the bytes of relpath (copied) with its stat data; waits while
- * the queue is full.  1 ok, 0 the pack has failed (the run then stages
- * its files the slow way).
+ * the queue is full.  Threads may call it at once (the run's, and the
+ * search index's for the files it writes).  1 ok, 0 the pack has
+ * failed (the run then stages its files the slow way).
  */
 int
 histpack_put(struct histpack *h, const char *relpath, const void *bytes,
@@ -444,18 +445,16 @@ histpack_put(struct histpack *h, const char *relpath, const void *bytes,
 	struct hpjob	*j;
 	int		 ok;
 
-	if (h->nent == h->maxent) {
-		h->maxent = h->maxent == 0 ? 4096 : 2 * h->maxent;
-		pthread_mutex_lock(&h->mu);
-		h->ents = xrealloc(h->ents, h->maxent * sizeof(*h->ents));
-		pthread_mutex_unlock(&h->mu);
-	}
 	j = xcalloc(1, sizeof(*j));
 	j->data = xmalloc(len > 0 ? len : 1);
 	memcpy(j->data, bytes, len);
 	j->len = len;
 
 	pthread_mutex_lock(&h->mu);
+	if (h->nent == h->maxent) {
+		h->maxent = h->maxent == 0 ? 4096 : 2 * h->maxent;
+		h->ents = xrealloc(h->ents, h->maxent * sizeof(*h->ents));
+	}
 	memset(&h->ents[h->nent], 0, sizeof(h->ents[h->nent]));
 	h->ents[h->nent].seq = h->nent;
 	e = &h->ents[h->nent].e;

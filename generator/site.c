@@ -45,6 +45,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -357,13 +358,15 @@ out:
 }
 
 /*
- * Write bytes to a temporary name in dfd and rename it to name, with
- * the file's stat data after the rename in *sb.  1 ok, 0 error (printed
- * with relpath); no temporary file is left behind.
+ * Write bytes to a temporary name in dfd (of site directory dir; the
+ * name ends in tag and n, unique in this process) and rename it to
+ * name, with the file's stat data after the rename in *sb.  1 ok, 0
+ * error (printed with relpath); no temporary file is left behind.
  */
 static int
-write_atomic(struct site *s, int dfd, const char *name, const char *relpath,
-    const void *bytes, size_t len, struct stat *sb)
+write_atomic(const char *dir, const char *tag, unsigned long n, int dfd,
+    const char *name, const char *relpath, const void *bytes, size_t len,
+    struct stat *sb)
 {
 	char			 tmp[64];
 	const unsigned char	*b = bytes;
@@ -371,19 +374,19 @@ write_atomic(struct site *s, int dfd, const char *name, const char *relpath,
 	ssize_t			 w;
 	int			 fd, rc = 0, made = 0;
 
-	snprintf(tmp, sizeof(tmp), SITE_TMP_PREFIX "%ld-%lu",
-	    (long)getpid(), ++s->tmpn);
+	snprintf(tmp, sizeof(tmp), SITE_TMP_PREFIX "%ld-%s%lu",
+	    (long)getpid(), tag, n);
 	fd = openat(dfd, tmp,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd == -1) {
-		kerr("%s/%s: create temporary file: %s", s->dir, relpath,
+		kerr("%s/%s: create temporary file: %s", dir, relpath,
 		    strerror(errno));
 		goto out;
 	}
 	made = 1;
 	/* Served files are world-readable whatever the umask. */
 	if (fchmod(fd, 0644) == -1) {
-		kerr("%s/%s: chmod: %s", s->dir, relpath, strerror(errno));
+		kerr("%s/%s: chmod: %s", dir, relpath, strerror(errno));
 		goto out;
 	}
 	while (off < len) {
@@ -391,21 +394,21 @@ write_atomic(struct site *s, int dfd, const char *name, const char *relpath,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			kerr("%s/%s: write: %s", s->dir, relpath,
+			kerr("%s/%s: write: %s", dir, relpath,
 			    w == 0 ? "no progress" : strerror(errno));
 			goto out;
 		}
 		off += (size_t)w;
 	}
 	if (renameat(dfd, tmp, dfd, name) == -1) {
-		kerr("%s/%s: rename: %s", s->dir, relpath, strerror(errno));
+		kerr("%s/%s: rename: %s", dir, relpath, strerror(errno));
 		goto out;
 	}
 	made = 0;
 	/* After the rename, which changes the ctime a history index keeps. */
 	if (fstat(fd, sb) == -1 || close(fd) == -1) {
 		fd = -1;
-		kerr("%s/%s: close: %s", s->dir, relpath, strerror(errno));
+		kerr("%s/%s: close: %s", dir, relpath, strerror(errno));
 		goto out;
 	}
 	fd = -1;
@@ -724,8 +727,75 @@ out:
  * they differ from the file on disk, and queue the manifest row.  1 ok,
  * 0 error (printed); either way the page is closed.
  */
+static int	 page_end(struct site *, const void *, size_t,
+		    const struct stat *);
+
 int
 site_page_end(struct site *s, const void *bytes, size_t len)
+{
+	return page_end(s, bytes, len, NULL);
+}
+
+/*
+ * site_put() of a file another thread already wrote with these bytes
+ * (site_write_file(), after site_dirty()), its stat data *done: the
+ * manifest row as for a file this run wrote.  The site_on_write()
+ * listener is not called: that thread hands the bytes on itself.
+ */
+int
+site_put_written(struct site *s, const char *relpath, const void *bytes,
+    size_t len, const struct stat *done)
+{
+	if (!site_page_begin(s, relpath))
+		return 0;
+	return page_end(s, bytes, len, done);
+}
+
+/*
+ * For a thread that is not the run's: write relpath of site directory
+ * dir (its directory must exist) atomically with bytes; *sb gets its
+ * stat data.  n makes the temporary name unique among the thread's.
+ * The run must have called site_dirty() first, and then hands the
+ * file to site_put_written().  1 ok, 0 error (printed).
+ */
+int
+site_write_file(const char *dir, const char *relpath, unsigned long n,
+    const void *bytes, size_t len, struct stat *sb)
+{
+	char		 path[PATH_MAX];
+	const char	*base;
+	size_t		 dlen;
+	int		 dfd, rc;
+
+	base = base_of(relpath, &dlen);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%.*s", dir, (int)dlen,
+	    relpath) >= sizeof(path)) {
+		kerr("%s/%s: path too long", dir, relpath);
+		return 0;
+	}
+	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		kerr("%s: %s", path, strerror(errno));
+		return 0;
+	}
+	rc = write_atomic(dir, "t", n, dfd, base, relpath, bytes, len, sb);
+	close(dfd);
+	return rc;
+}
+
+/* Mark the site directory as being changed (see the top of the file). */
+int
+site_dirty(struct site *s)
+{
+	return mark_dirty(s);
+}
+
+/*
+ * site_page_end(), or with done the end of a page another thread wrote
+ * (site_put_written()).
+ */
+static int
+page_end(struct site *s, const void *bytes, size_t len,
+    const struct stat *done)
 {
 	sqlite3_stmt	*st;
 	struct op	*o;
@@ -769,6 +839,8 @@ site_page_end(struct site *s, const void *bytes, size_t len)
 		sqlite3_reset(st);
 	}
 	fast = !(s->flags & SITE_VERIFY) && o->have_old && !o->man;
+	if (done != NULL)
+		goto written;
 
 	base = base_of(o->path, &dlen);
 	if ((dfd = dir_open(s, o->path, dlen, 0)) == -1 && errno != ENOENT) {
@@ -790,13 +862,15 @@ site_page_end(struct site *s, const void *bytes, size_t len)
 		s->ioerr = 1;
 		goto out;
 	}
-	if (!write_atomic(s, dfd, base, o->path, bytes, len, &sb)) {
+	if (!write_atomic(s->dir, "", ++s->tmpn, dfd, base, o->path, bytes,
+	    len, &sb)) {
 		s->ioerr = 1;
 		goto out;
 	}
 	if (s->onwrite != NULL && !s->onwrite(s->onwrite_arg, o->path, bytes,
 	    len, &sb))
 		s->onwrite = NULL;	/* the listener gave up; not an error */
+written:
 	o->changed = 1;
 	s->st.written++;
 	s->st.bytes_written += len;
