@@ -24,23 +24,8 @@ check() {	# check NAME COMMAND...
 }
 PY=/usr/bin/python3
 T=$(cat "$KENMIN_FIXTURE/today")
-THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
 W=$KENMIN_TMP
-mkcfg() {	# mkcfg NAME: a config with its own db, site and git dir
-	cat >"$W/$1.ini" <<EOF
-[paths]
-database = $W/$1.db
-site_dir = $W/$1-site
-git_dir = $W/$1.git
-key_dir = $W/keys
-upload_dir = $W/$1-uploads
-spool_dir = $W/$1-spool
-theme_dir = $THEME
-content_dir = $KENMIN_ROOT/content
-[site]
-base_url = https://kenmin.example.jp
-EOF
-}
+. "$KENMIN_ROOT/tests/lib/fixture.sh"
 gen() {	# gen NAME ARGS...
 	local n=$1
 	shift
@@ -237,7 +222,7 @@ check "paused group's posting in no file" \
 # the same feed bytes (nothing comes from the clock or hash order).  This
 # is the suite's one rebuild of the same data; 340 compares publishes
 # with full builds.
-mkcfg b
+fx_ini b
 cp "$KENMIN_FIXTURE/k.db" "$W/b.db" && cp -a "$KENMIN_FIXTURE/keys" "$W/keys"
 if gen b build >/dev/null; then
 	same=1

@@ -29,27 +29,12 @@ T=2026-11-26
 T2=2026-12-27
 STEPS=${KENMIN_INCR_STEPS:-36}
 SEED=${KENMIN_INCR_SEED:-20261126}
-THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
 W=$KENMIN_TMP
-mkcfg() {	# mkcfg NAME
-	cat >"$W/$1.ini" <<EOF
-[paths]
-database = $W/$1.db
-site_dir = $W/$1-site
-git_dir = $W/$1.git
-key_dir = $W/keys
-upload_dir = $W/uploads
-spool_dir = $W/$1-spool
-theme_dir = $THEME
-content_dir = $KENMIN_ROOT/content
-[site]
-base_url = $(sed -n 's/^base_url = //p' "$KENMIN_FIXTURE/k.ini")
-EOF
-}
+. "$KENMIN_ROOT/tests/lib/fixture.sh"
 # full NAME DATE: a full build of a copy of incr's database, fresh dirs.
 full() {
 	rm -rf "$W/$1-site" "$W/$1.git" "$W/$1.db"*
-	mkcfg "$1"
+	fx_ini "$1"
 	sqlite3 "$W/incr.db" ".backup '$W/$1.db'" &&
 	    "$KENMIN_GEN" -c "$W/$1.ini" --today "$2" build >/dev/null
 }
@@ -64,14 +49,10 @@ same() {
 	fi
 }
 
-mkcfg incr
+fx_ini incr
 G() { "$KENMIN_GEN" -c "$W/incr.ini" "$@"; }
 # The fixture's demo and first build, copied (the fixture is read-only).
-if ! cp -a "$KENMIN_FIXTURE/keys" "$W/keys" ||
-    ! cp -a "$KENMIN_FIXTURE/uploads" "$W/uploads" ||
-    ! sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$W/incr.db'" ||
-    ! cp -a "$KENMIN_FIXTURE/site" "$W/incr-site" ||
-    ! cp -a "$KENMIN_FIXTURE/site.git" "$W/incr.git"; then
+if ! fx_copy incr; then
 	nok "copy of the fixture's demo and first build"
 	exit 1
 fi

@@ -21,22 +21,7 @@ W=$KENMIN_TMP
 THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
 T=$(cat "$KENMIN_FIXTURE/today")
 
-# mkcfg NAME THEME
-mkcfg() {
-	cat >"$W/$1.ini" <<EOF
-[paths]
-database = $W/$1.db
-site_dir = $W/$1-site
-git_dir = $W/$1.git
-key_dir = $W/keys
-upload_dir = $W/uploads
-spool_dir = $W/$1-spool
-theme_dir = $2
-content_dir = $KENMIN_ROOT/content
-[site]
-base_url = $(sed -n 's/^base_url = //p' "$KENMIN_FIXTURE/k.ini")
-EOF
-}
+. "$KENMIN_ROOT/tests/lib/fixture.sh"
 cp -a "$KENMIN_FIXTURE/keys" "$W/keys" &&
     cp -a "$KENMIN_FIXTURE/uploads" "$W/uploads" 2>/dev/null ||
     mkdir -p "$W/uploads"
@@ -47,8 +32,8 @@ cp -a "$THEME" "$W/bad-theme"
 printf '{{> partials/loop}}\n' >"$W/bad-theme/partials/loop.html"
 printf '{{> partials/loop}}\n' >>"$W/bad-theme/supernet/events/detail.html"
 
-mkcfg good "$THEME"
-mkcfg bad "$W/bad-theme"
+fx_ini good "$THEME"
+fx_ini bad "$W/bad-theme"
 sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$W/good.db'"
 
 # 1. A cold build: two processes, two packs, the fixture's tree.
@@ -88,7 +73,7 @@ sed "s#theme_dir = .*#theme_dir = $THEME#" "$W/bad.ini" >"$W/mend.ini"
 "$KENMIN_GEN" -c "$W/mend.ini" --today "$T" build >"$W/out" 2>"$W/err"
 check "the next build succeeds" test $? = 0
 check "and clears the dirty mark" test "$(sqlite3 "$W/bad.db" 'SELECT dirty FROM site_state')" = 0
-mkcfg ref "$THEME"
+fx_ini ref "$THEME"
 sqlite3 "$W/bad.db" ".backup '$W/ref.db'"
 "$KENMIN_GEN" -c "$W/ref.ini" --today "$T" build >/dev/null 2>&1
 if diff -r "$W/bad-site" "$W/ref-site" >"$W/diff" 2>&1; then

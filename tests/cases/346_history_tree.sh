@@ -21,25 +21,15 @@ ok() { printf 'ok - %s\n' "$1"; }
 nok() { printf 'not ok - %s\n' "$1"; n_fail=$((n_fail + 1)); }
 W=$KENMIN_TMP
 T=$(cat "$KENMIN_FIXTURE/today")
-S=$W/site
-GD=$W/site.git
+S=$W/k-site
+GD=$W/k.git
 DB=$W/k.db
 
-sed -e "s#^database = .*#database = $DB#" -e "s#^site_dir = .*#site_dir = $S#" \
-    -e "s#^git_dir = .*#git_dir = $GD#" -e "s#^key_dir = .*#key_dir = $W/keys#" \
-    -e "s#^upload_dir = .*#upload_dir = $W/uploads#" \
-    -e "s#^spool_dir = .*#spool_dir = $W/spool#" "$KENMIN_FIXTURE/k.ini" >"$W/k.ini"
-if ! cp -a "$KENMIN_FIXTURE/keys" "$W/keys" ||
-    ! sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$DB'" ||
-    ! cp -a "$KENMIN_FIXTURE/site" "$S" ||
-    ! cp -a "$KENMIN_FIXTURE/site.git" "$GD"; then
+. "$KENMIN_ROOT/tests/lib/fixture.sh"
+fx_ini k
+if ! fx_copy k; then
 	nok "copy of the fixture's demo and first build"
 	exit 1
-fi
-if [ -d "$KENMIN_FIXTURE/uploads" ]; then
-	cp -a "$KENMIN_FIXTURE/uploads" "$W/uploads"
-else
-	mkdir -p "$W/uploads"
 fi
 ok "copy of the fixture's demo and first build"
 

@@ -28,24 +28,9 @@ ok() { printf 'ok - %s\n' "$1"; }
 nok() { printf 'not ok - %s\n' "$1"; n_fail=$((n_fail + 1)); }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 T=$(cat "$KENMIN_FIXTURE/today")
-THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
 W=$KENMIN_TMP
-mkcfg() {	# mkcfg NAME
-	cat >"$W/$1.ini" <<EOF
-[paths]
-database = $W/$1.db
-site_dir = $W/$1-site
-git_dir = $W/$1.git
-key_dir = $W/keys
-upload_dir = $W/uploads
-spool_dir = $W/$1-spool
-theme_dir = $THEME
-content_dir = $KENMIN_ROOT/content
-[site]
-base_url = $(sed -n 's/^base_url = //p' "$KENMIN_FIXTURE/k.ini")
-EOF
-}
-mkcfg incr
+. "$KENMIN_ROOT/tests/lib/fixture.sh"
+fx_ini incr
 G() { "$KENMIN_GEN" -c "$W/incr.ini" --today "$T" "$@"; }
 Q() { sqlite3 -bail "$W/incr.db" "PRAGMA foreign_keys = ON; $1"; }
 enq() {	# enq KIND ID...
@@ -57,11 +42,7 @@ enq() {	# enq KIND ID...
 	done
 }
 
-if ! cp -a "$KENMIN_FIXTURE/keys" "$W/keys" ||
-    ! cp -a "$KENMIN_FIXTURE/uploads" "$W/uploads" ||
-    ! sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$W/incr.db'" ||
-    ! cp -a "$KENMIN_FIXTURE/site" "$W/incr-site" ||
-    ! cp -a "$KENMIN_FIXTURE/site.git" "$W/incr.git"; then
+if ! fx_copy incr; then
 	nok "copy of the fixture's demo and first build"
 	exit 1
 fi
@@ -73,7 +54,7 @@ ok "copy of the fixture's demo and first build"
 # time would take most of the case's time): full.db is the data of
 # incr.db with the manifest of full-site, so each is the ordinary full
 # build of a site that exists (340 compares that with a fresh one).
-mkcfg full
+fx_ini full
 fulldb() {
 	if [ -e "$W/full.db" ]; then
 		mv "$W/full.db" "$W/prev.db" || return 1

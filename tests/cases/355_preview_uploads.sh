@@ -19,23 +19,10 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; 
 W=$KENMIN_TMP
 TODAY=$(cat "$KENMIN_FIXTURE/today")
 THEME=${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
-cat >"$W/k.ini" <<EOF
-[paths]
-database = $W/k.db
-site_dir = $W/site
-git_dir = $W/site.git
-key_dir = $W/keys
-upload_dir = $W/uploads
-spool_dir = $W/spool
-theme_dir = $THEME
-content_dir = $KENMIN_ROOT/content
-[site]
-base_url = https://kenmin.example.jp
-EOF
-if ! sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$W/k.db'" ||
-    ! sqlite3 "$W/k.db" "PRAGMA journal_mode = DELETE" >/dev/null ||
-    ! cp -a "$KENMIN_FIXTURE/keys" "$KENMIN_FIXTURE/uploads" \
-    "$KENMIN_FIXTURE/site" "$KENMIN_FIXTURE/site.git" "$W/"; then
+. "$KENMIN_ROOT/tests/lib/fixture.sh"
+fx_ini k "$THEME"
+if ! fx_copy k ||
+    ! sqlite3 "$W/k.db" "PRAGMA journal_mode = DELETE" >/dev/null; then
 	nok "copy of the fixture"
 	exit 1
 fi
@@ -54,7 +41,7 @@ org=$(q "SELECT id FROM org WHERE state = 'review' ORDER BY id LIMIT 1")
 oname=$(q "SELECT name FROM org WHERE id = $org")
 G preview org "$org" >"$W/p-org.html" 2>"$W/p.err"
 check "preview of an org in review exits 0" [ $? -eq 0 ]
-check "the org in review has no page in the site" [ ! -e "$W/site/groups/$org.html" ]
+check "the org in review has no page in the site" [ ! -e "$W/k-site/groups/$org.html" ]
 check "preview prints the whole page with its name" \
     grep -q "<h1>$oname</h1>" "$W/p-org.html"
 check "preview has the layout: doctype, navigation, skip link, footer" \
@@ -79,7 +66,7 @@ done
 pub=$(q "SELECT o.id FROM org o JOIN org_file f ON f.org_id = o.id WHERE o.state = 'public' AND o.status = 'active' ORDER BY o.id LIMIT 1")
 G preview org "$pub" >"$W/p-pub.html" 2>>"$W/p.err"
 check "preview of a listed org equals its built page byte for byte" \
-    cmp -s "$W/p-pub.html" "$W/site/groups/$pub.html"
+    cmp -s "$W/p-pub.html" "$W/k-site/groups/$pub.html"
 G preview org 987654321 >"$W/p-none.html" 2>"$W/p-none.err"
 rc=$?
 check "preview of an unknown id exits 1, prints nothing, says why" \
@@ -97,41 +84,41 @@ check "the demo has public uploads ($npub) and one waiting" \
     [ "$npub" -ge 4 -a "$(q "SELECT count(*) FROM upload WHERE state = 'ok'")" -ge 1 ]
 same_all=1
 while IFS='|' read -r stored pname; do
-	cmp -s "$W/uploads/$stored" "$W/site/files/$pname" || same_all=0
+	cmp -s "$W/uploads/$stored" "$W/k-site/files/$pname" || same_all=0
 done < <(q "SELECT stored_name, public_name FROM upload WHERE state = 'public'")
 check "every public upload is published as files/<public_name>" [ $same_all -eq 1 ]
-check "nothing else is in files/" [ "$(ls "$W/site/files" | wc -l)" -eq "$npub" ]
+check "nothing else is in files/" [ "$(ls "$W/k-site/files" | wc -l)" -eq "$npub" ]
 wait_stored=$(q "SELECT stored_name FROM upload WHERE state = 'ok' LIMIT 1")
 found=0
-for f in "$W"/site/files/*; do cmp -s "$f" "$W/uploads/$wait_stored" && found=1; done
+for f in "$W"/k-site/files/*; do cmp -s "$f" "$W/uploads/$wait_stored" && found=1; done
 check "an upload not yet public is not published" [ $found -eq 0 ]
 
 ogname=$(q "SELECT u.orig_name FROM org_file f JOIN upload u ON u.id = f.upload_id WHERE f.org_id = $pub")
 check "org attachment label 「定款.pdf（PDF形式、1KB）」" \
-    grep -qF ">$ogname（PDF形式、1KB）</a>" "$W/site/groups/$pub.html"
+    grep -qF ">$ogname（PDF形式、1KB）</a>" "$W/k-site/groups/$pub.html"
 post=$(q "SELECT posting_id FROM posting_file LIMIT 1")
 check "posting attachment label names PNG形式 and KB" \
-    grep -qE '>募集チラシ\.png（PNG形式、[0-9]+KB）</a>' "$W/site/boranet201909/postings/$post.html"
+    grep -qE '>募集チラシ\.png（PNG形式、[0-9]+KB）</a>' "$W/k-site/boranet201909/postings/$post.html"
 mem=$(q "SELECT member_id FROM member_file LIMIT 1")
 check "member page lists its attachment" \
-    grep -qE '>団体紹介\.pdf（PDF形式、[0-9]+KB）</a>' "$W/site/boranet201909/members/$mem.html"
+    grep -qE '>団体紹介\.pdf（PDF形式、[0-9]+KB）</a>' "$W/k-site/boranet201909/members/$mem.html"
 rep=$(q "SELECT report_id FROM report_photo LIMIT 1")
 check "report photo has its alt text" \
-    grep -qE '<img src="/files/[0-9a-f]+\.png" alt="[^"]+"' "$W/site/reports/$rep.html"
+    grep -qE '<img src="/files/[0-9a-f]+\.png" alt="[^"]+"' "$W/k-site/reports/$rep.html"
 
 # A stray file in upload_dir is never copied; a full build changes nothing.
 printf 'secret' >"$W/uploads/stray.pdf"
 pname=$(q "SELECT u.public_name FROM org_file f JOIN upload u ON u.id = f.upload_id WHERE f.org_id = $pub")
 uid=$(q "SELECT upload_id FROM org_file WHERE org_id = $pub")
-st0=$(stat -c '%i %Y' "$W/site/files/$pname")
+st0=$(stat -c '%i %Y' "$W/k-site/files/$pname")
 G build >/dev/null 2>"$W/b.err"
-check "full build: no stray file published" sh -c "! grep -rqs secret '$W/site/files'"
+check "full build: no stray file published" sh -c "! grep -rqs secret '$W/k-site/files'"
 check "full build: unchanged bytes are not rewritten" \
-    [ "$st0" = "$(stat -c '%i %Y' "$W/site/files/$pname")" ]
+    [ "$st0" = "$(stat -c '%i %Y' "$W/k-site/files/$pname")" ]
 q "INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) VALUES ('upload', $uid, 'test', 0)"
 G publish >/dev/null 2>>"$W/b.err"
 check "publish of an unchanged upload does not rewrite it" \
-    [ "$st0" = "$(stat -c '%i %Y' "$W/site/files/$pname")" ]
+    [ "$st0" = "$(stat -c '%i %Y' "$W/k-site/files/$pname")" ]
 
 # New bytes: the copy is replaced.
 stored=$(q "SELECT stored_name FROM upload WHERE id = $uid")
@@ -140,20 +127,20 @@ q "UPDATE upload SET size = $(stat -c %s "$W/uploads/$stored") WHERE id = $uid;
    INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) VALUES ('upload', $uid, 'test', 0)"
 G publish >/dev/null 2>>"$W/b.err"
 check "publish after new bytes replaces the copy" \
-    cmp -s "$W/uploads/$stored" "$W/site/files/$pname"
+    cmp -s "$W/uploads/$stored" "$W/k-site/files/$pname"
 
 # The item leaves the site: its upload's copy goes with it.
 q "UPDATE org SET state = 'review' WHERE id = $pub;
    INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) VALUES ('org', $pub, 'test', 0)"
 G publish >/dev/null 2>>"$W/b.err"
-check "org unpublished: its attachment is deleted" [ ! -e "$W/site/files/$pname" ]
+check "org unpublished: its attachment is deleted" [ ! -e "$W/k-site/files/$pname" ]
 check "org unpublished: and leaves the manifest" \
     [ "$(q "SELECT count(*) FROM site_file WHERE path = 'files/$pname'")" -eq 0 ]
 q "UPDATE org SET state = 'public' WHERE id = $pub;
    INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) VALUES ('org', $pub, 'test', 0)"
 G publish >/dev/null 2>>"$W/b.err"
 check "org published again: its attachment is back" \
-    cmp -s "$W/uploads/$stored" "$W/site/files/$pname"
+    cmp -s "$W/uploads/$stored" "$W/k-site/files/$pname"
 
 # The upload stops being public: the copy and the link go.
 evu=$(q "SELECT f.upload_id || '|' || f.event_id || '|' || u.public_name FROM event_file f JOIN upload u ON u.id = f.upload_id LIMIT 1")
@@ -161,23 +148,23 @@ IFS='|' read -r eu ev epn <<<"$evu"
 q "UPDATE upload SET state = 'ok' WHERE id = $eu;
    INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) VALUES ('upload', $eu, 'test', 0)"
 G publish >/dev/null 2>>"$W/b.err"
-check "upload no longer public: its copy is deleted" [ ! -e "$W/site/files/$epn" ]
+check "upload no longer public: its copy is deleted" [ ! -e "$W/k-site/files/$epn" ]
 check "upload no longer public: the event page no longer links it" \
-    sh -c "! grep -q '$epn' '$W/site/events/$ev.html'"
+    sh -c "! grep -q '$epn' '$W/k-site/events/$ev.html'"
 
 # A public name that is not hex + known extension is never published.
 q "UPDATE upload SET state = 'public', public_name = 'Evil.html' WHERE id = $eu;
    INSERT INTO publish_queue (kind, item_id, reason, enqueued_at) VALUES ('upload', $eu, 'test', 0)"
 G publish >/dev/null 2>>"$W/b.err"
 check "an unsafe public name is not published nor linked" \
-    sh -c "[ ! -e '$W/site/files/Evil.html' ] && [ ! -e '$W/site/files/evil.html' ] &&
-    ! grep -q 'Evil.html' '$W/site/events/$ev.html'"
+    sh -c "[ ! -e '$W/k-site/files/Evil.html' ] && [ ! -e '$W/k-site/files/evil.html' ] &&
+    ! grep -q 'Evil.html' '$W/k-site/events/$ev.html'"
 
 # Publish and a full build agree on files/.
-cp -a "$W/site" "$W/site-pub"
-rm -rf "$W/site" "$W/site.git"
+cp -a "$W/k-site" "$W/k-site-pub"
+rm -rf "$W/k-site" "$W/k.git"
 q "DELETE FROM site_file"
 G build >/dev/null 2>>"$W/b.err"
 check "full build gives the same files/ as the publishes" \
-    diff -r "$W/site-pub/files" "$W/site/files"
+    diff -r "$W/k-site-pub/files" "$W/k-site/files"
 [ "$n_fail" -eq 0 ]

@@ -31,22 +31,9 @@ T=$(cat "$KENMIN_FIXTURE/today")
 STEPS=${KENMIN_SEARCH_STEPS:-30}
 SEED=${KENMIN_SEARCH_SEED:-705}
 
-cat >"$W/k.ini" <<EOF
-[paths]
-database = $W/k.db
-site_dir = $W/site
-git_dir = $W/site.git
-key_dir = $W/keys
-upload_dir = $W/uploads
-spool_dir = $W/spool
-theme_dir = ${KENMIN_TEST_THEME:-$KENMIN_ROOT/themes/default}
-content_dir = $KENMIN_ROOT/content
-[site]
-base_url = $(sed -n 's/^base_url = //p' "$KENMIN_FIXTURE/k.ini")
-EOF
-if ! cp -a "$KENMIN_FIXTURE/keys" "$KENMIN_FIXTURE/uploads" \
-    "$KENMIN_FIXTURE/site" "$KENMIN_FIXTURE/site.git" "$W/" ||
-    ! sqlite3 "$KENMIN_FIXTURE/k.db" ".backup '$W/k.db'"; then
+. "$KENMIN_ROOT/tests/lib/fixture.sh"
+fx_ini k
+if ! fx_copy k; then
 	nok "copy of the fixture"
 	exit 1
 fi
@@ -93,7 +80,7 @@ queue() {
 event=$(sqlite3 "$W/k.db" "SELECT id FROM event WHERE state = 'public' ORDER BY id LIMIT 1")
 
 # 1. An index of another format is recomputed, not patched.
-printf '{"version":1}\n' >"$W/site/search/manifest.json"
+printf '{"version":1}\n' >"$W/k-site/search/manifest.json"
 sqlite3 "$W/k.db" "UPDATE event SET title = title || '（形式）' WHERE id = $event"
 queue event "$event"
 : >"$W/says"
@@ -109,14 +96,14 @@ member=$(sqlite3 "$W/k.db" "SELECT p.member_id FROM posting p JOIN member m ON m
 posting=$(sqlite3 "$W/k.db" "SELECT id FROM posting WHERE member_id = $member AND state = 'public'
     AND (apply_from IS NULL OR apply_from <= '$T') ORDER BY id LIMIT 1")
 check "a group's posting is in the index" \
-    grep -rq "^$((posting * 16 + 12))	" "$W/site/search/d"
+    grep -rq "^$((posting * 16 + 12))	" "$W/k-site/search/d"
 sqlite3 "$W/k.db" "UPDATE member SET status = 'withdrawn' WHERE id = $member"
 queue member "$member"
 : >"$W/says"
 check "a group withdrawn: publish succeeds, equal to a recompute" "$W/step.sh" "$T"
 check "a group withdrawn: patched" grep -q '^search index: patched' "$W/says"
 check "a group withdrawn: its posting left the index" \
-    bash -c "! grep -rq '^$((posting * 16 + 12))	' '$W/site/search/d'"
+    bash -c "! grep -rq '^$((posting * 16 + 12))	' '$W/k-site/search/d'"
 
 # 3. The date moves on: not a publish of items only.
 T2=$(date -d "$T + 40 days" +%F)
@@ -148,7 +135,7 @@ if ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat -o "$W/open.trace" 
 	    test "$nt" -gt 10 -a "$nt" -lt 700
 	check "a new event: in the index, equal to a recompute" bash -c \
 	    "'$GEN_SAN' -c '$W/k.ini' --today '$T2' search-check >/dev/null &&
-	    grep -rq '^$((n1 * 16 + 2))	' '$W/site/search/d'"
+	    grep -rq '^$((n1 * 16 + 2))	' '$W/k-site/search/d'"
 else
 	nok "a new event: publish succeeds"
 	head -5 "$W/new.err" | sed 's/^/#   /'
@@ -162,5 +149,5 @@ check "a publish killed while writing leaves the site marked dirty" \
 check "the next publish mends it: equal to a recompute" "$W/step.sh" "$T2"
 check "the next publish mends it: clean again, the event in the index" bash -c \
     "test \"\$(sqlite3 '$W/k.db' 'SELECT dirty FROM site_state')\" = 0 &&
-    grep -rq '^$((n2 * 16 + 2))	' '$W/site/search/d'"
+    grep -rq '^$((n2 * 16 + 2))	' '$W/k-site/search/d'"
 [ "$n_fail" -eq 0 ]
