@@ -395,9 +395,10 @@ struct sn_mrow {
 struct sn_master;
 struct sn_calitem {	/* one entry of a month calendar */
 	int64_t		 id;
-	const char	*title;
+	const char	*title;		/* NULL until cp->fill() if lazy */
 	const char	*from, *to;	/* YYYY-MM-DD; to may be "" */
 	int		 cancelled;
+	void		*ref;		/* the caller's row, for cp->fill() */
 };
 
 struct sn_master	*sn_master_load(struct db *);
@@ -407,6 +408,8 @@ const struct sn_mrow *sn_master_rows(const struct sn_master *,
 const struct sn_mrow *sn_master_get(const struct sn_master *,
 		    enum sn_mtab, int64_t);
 int		 sn_csv_has(const char *csv, int64_t);
+uint64_t	 sn_csv_mask(const char *csv);
+int		 sn_csv_in(const char *csv, uint64_t mask, int64_t);
 void		 sn_tv_master(struct tval *, const char *key, struct tarena *,
 		    const struct sn_master *, enum sn_mtab, const char *csv,
 		    const char *hrefbase);
@@ -426,6 +429,11 @@ struct sn_calpages {	/* the month calendar pages of one family */
 	/* Whether the item is on the month's page, first/last "-01"/"-31". */
 	int		(*in_month)(const struct sn_calitem *,
 			    const char *first, const char *last);
+	/*
+	 * Or NULL: set the title of an item of a month that is rendered
+	 * (not kept), so a publish reads only those; 1 ok, 0 error.
+	 */
+	int		(*fill)(struct rctx *, struct sn_calitem *);
 };
 int		 sn_calendars(struct rctx *, const struct sn_calpages *,
 		    const struct sn_calitem *, size_t, char (*months)[8],

@@ -25,8 +25,25 @@
 
 #define PER_PAGE	20
 
+/*
+ * The pieces of the list query shared by SQL_LIST and SQL_SKEL, so that
+ * both give the same rows in the same order (which decides the pages).
+ */
+#define EV_GRP \
+	"CASE WHEN e.starts_on IS NULL OR e.starts_on = '' THEN 1 " \
+	"WHEN coalesce(nullif(e.ends_on, ''), e.starts_on) >= ?1 THEN 0 " \
+	"ELSE 2 END AS grp"
+#define EV_ORDER \
+	"ORDER BY grp, " \
+	"CASE grp WHEN 0 THEN starts_on END, " \
+	"CASE grp WHEN 2 THEN starts_on END DESC, " \
+	"CASE grp WHEN 2 THEN -id ELSE id END"
+
 enum sql {
 	SQL_LIST,
+	SQL_SKEL,
+	SQL_FIELDS,
+	SQL_TEXT,
 	SQL_IDS,
 	SQL_ONE,
 	SQL_FILES,
@@ -37,16 +54,23 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_LIST: ?1 = today; grp 0 current/upcoming, 1 undated, 2 past */
 	"SELECT id, title, organizer, held_text, starts_on, "
 	"coalesce(ends_on, ''), place, cancelled, category, fields, grp "
-	"FROM (SELECT e.*, "
-	"(SELECT group_concat(field_id) FROM event_field "
-	"WHERE event_id = e.id) AS fields, "
-	"CASE WHEN e.starts_on IS NULL OR e.starts_on = '' THEN 1 "
-	"WHEN coalesce(nullif(e.ends_on, ''), e.starts_on) >= ?1 THEN 0 "
-	"ELSE 2 END AS grp FROM event e WHERE e.state = 'public') "
-	"ORDER BY grp, "
-	"CASE grp WHEN 0 THEN starts_on END, "
-	"CASE grp WHEN 2 THEN starts_on END DESC, "
-	"CASE grp WHEN 2 THEN -id ELSE id END",
+	"FROM (SELECT e.*, (SELECT group_concat(field_id) FROM event_field "
+	"WHERE event_id = e.id) AS fields, " EV_GRP " FROM event e "
+	"WHERE e.state = 'public') " EV_ORDER,
+	/*
+	 * SQL_SKEL: SQL_LIST without the text columns and the fields (see
+	 * evs_facets()), in the same order; from the covering index
+	 * event_span (migration 0006).
+	 */
+	"SELECT id, starts_on, coalesce(ends_on, ''), cancelled, grp "
+	"FROM (SELECT e.id, e.starts_on, e.ends_on, e.cancelled, "
+	EV_GRP " FROM event e WHERE e.state = 'public') " EV_ORDER,
+	/* SQL_FIELDS: the fields of every event (evs_facets()) */
+	"SELECT event_id, group_concat(field_id) FROM event_field "
+	"GROUP BY event_id",
+	/* SQL_TEXT: the text columns of SQL_LIST for one event */
+	"SELECT title, organizer, held_text, place, category "
+	"FROM event WHERE id = ?1",
 	/* SQL_IDS */
 	"SELECT id FROM event WHERE state = 'public' ORDER BY id",
 	/*
@@ -86,12 +110,20 @@ category_label(const char *c)
 	return "募集情報";
 }
 
+/*
+ * A row of the list query.  In a publish only the skeleton is read (id,
+ * dates, fields, cancelled, grp: what the order, the list membership,
+ * the keep test and the calendar months need); the text columns stay
+ * NULL until ev_fill() reads them for a page that is rendered.
+ */
 struct ev {
 	int64_t		 id;
 	char		*title, *organizer, *held, *starts, *ends, *place;
 	char		*category, *fields;
+	uint64_t	 fmask;		/* sn_csv_mask(fields) */
 	int		 cancelled;
 	int		 grp;
+	int		 filled;	/* 1: the text columns are read */
 };
 
 struct evs {
@@ -118,20 +150,83 @@ evs_free(struct evs *e)
 }
 
 static int
+ev_cmp_id(const void *a, const void *b)
+{
+	const struct ev *const	*x = a, *const *y = b;
+
+	return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+}
+
+/*
+ * Set the fields of the rows of skeleton e from event_field in one
+ * grouped scan: cheaper than the correlated subquery of SQL_LIST.  The
+ * order of a csv does not matter: it is only tested for membership.
+ */
+static int
+evs_facets(struct rctx *r, struct evs *e)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	struct ev	**byid, key, *kp = &key, **hit, *v;
+	size_t		 i;
+	int		 rc = 0, row;
+
+	byid = xcalloc(e->len + 1, sizeof(*byid));
+	for (i = 0; i < e->len; i++)
+		byid[i] = &e->v[i];
+	qsort(byid, e->len, sizeof(*byid), ev_cmp_id);
+	if ((st = db_prep(db, sqls[SQL_FIELDS])) == NULL)
+		goto out;
+	while ((row = db_row(db, st)) == 1) {
+		key.id = sqlite3_column_int64(st, 0);
+		if ((hit = bsearch(&kp, byid, e->len, sizeof(*byid),
+		    ev_cmp_id)) == NULL)
+			continue;	/* not public */
+		v = *hit;
+		free(v->fields);
+		v->fields = xstrdup(db_col_text(st, 1));
+		v->fmask = sn_csv_mask(v->fields);
+	}
+	if (row != 0)
+		goto out;
+	for (i = 0; i < e->len; i++) {
+		v = &e->v[i];
+		if (v->fields == NULL)
+			v->fields = xstrdup("");
+	}
+	rc = 1;
+out:
+	free(byid);
+	return rc;
+}
+
+static int
 evs_load(struct rctx *r, struct evs *e)
 {
 	struct db	*db = r->g->db;
 	sqlite3_stmt	*st;
 	struct ev	*v;
+	size_t		 cap = 0;
 	int		 rc;
 
-	if ((st = db_prep(db, sqls[SQL_LIST])) == NULL)
+	if ((st = db_prep(db, sqls[r->full ? SQL_LIST : SQL_SKEL])) == NULL)
 		return 0;
 	db_bind_text(st, 1, r->g->today);
 	while ((rc = db_row(db, st)) == 1) {
-		e->v = xrealloc(e->v, (e->len + 1) * sizeof(*e->v));
+		if (e->len == cap) {
+			cap = cap == 0 ? 1024 : cap * 2;
+			e->v = xrealloc(e->v, cap * sizeof(*e->v));
+		}
 		v = &e->v[e->len++];
+		memset(v, 0, sizeof(*v));
 		v->id = sqlite3_column_int64(st, 0);
+		if (!r->full) {
+			v->starts = xstrdup(db_col_text(st, 1));
+			v->ends = xstrdup(db_col_text(st, 2));
+			v->cancelled = sqlite3_column_int(st, 3);
+			v->grp = sqlite3_column_int(st, 4);
+			continue;
+		}
 		v->title = xstrdup(db_col_text(st, 1));
 		v->organizer = xstrdup(db_col_text(st, 2));
 		v->held = xstrdup(db_col_text(st, 3));
@@ -141,9 +236,40 @@ evs_load(struct rctx *r, struct evs *e)
 		v->cancelled = sqlite3_column_int(st, 7);
 		v->category = xstrdup(db_col_text(st, 8));
 		v->fields = xstrdup(db_col_text(st, 9));
+		v->fmask = sn_csv_mask(v->fields);
 		v->grp = sqlite3_column_int(st, 10);
+		v->filled = 1;
 	}
-	return rc == 0;
+	return rc == 0 && (r->full || evs_facets(r, e));
+}
+
+/* Read the text columns of a skeleton row; 1 ok, 0 error (printed). */
+static int
+ev_fill(struct rctx *r, struct ev *v)
+{
+	struct db	*db = r->g->db;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (v->filled)
+		return 1;
+	if ((st = db_prep(db, sqls[SQL_TEXT])) == NULL)
+		return 0;
+	db_bind_int(st, 1, v->id);
+	if ((rc = db_row(db, st)) != 1) {
+		if (rc == 0)
+			kerr("event %lld: gone while publishing",
+			    (long long)v->id);
+		return 0;
+	}
+	v->title = xstrdup(db_col_text(st, 0));
+	v->organizer = xstrdup(db_col_text(st, 1));
+	v->held = xstrdup(db_col_text(st, 2));
+	v->place = xstrdup(db_col_text(st, 3));
+	v->category = xstrdup(db_col_text(st, 4));
+	v->filled = 1;
+	sqlite3_reset(st);
+	return 1;
 }
 
 static const char evs_key;	/* rctx_cache_get() key of the rows */
@@ -159,7 +285,7 @@ evs_release(void *arg)
  * Every public event in list order, read once per run for the list, by
  * field and calendar families (rctx's cache owns it); NULL on error.
  */
-static const struct evs *
+static struct evs *
 evs_get(struct rctx *r)
 {
 	struct evs	*e;
@@ -175,14 +301,16 @@ evs_get(struct rctx *r)
 	return e;
 }
 
-/* The item of a list: the fields a list row shows. */
-static void
+/* The item of a list: the fields a list row shows; 0 on error. */
+static int
 ev_item(struct rctx *r, struct tval *list, const struct sn_master *m,
-    const struct ev *v)
+    struct ev *v)
 {
 	struct tval	*o;
 	char		 href[64];
 
+	if (!ev_fill(r, v))
+		return 0;
 	site_dep(r->site, kind_name(K_EVENT), v->id);
 	o = tv_push_obj(list);
 	snprintf(href, sizeof(href), "/events/%lld.html", (long long)v->id);
@@ -205,6 +333,7 @@ ev_item(struct rctx *r, struct tval *list, const struct sn_master *m,
 	 */
 	tv_set_bool(o, "cancelled", v->cancelled);
 	sn_tv_master(o, "fields", r->arena, m, SNM_FIELD, v->fields, NULL);
+	return 1;
 }
 
 static void
@@ -248,7 +377,7 @@ ev_in_list(const struct evlist *l, const struct ev *v)
 {
 	if ((v->grp == 2) != l->past)
 		return 0;
-	return l->field_id == 0 || sn_csv_has(v->fields, l->field_id);
+	return l->field_id == 0 || sn_csv_in(v->fields, v->fmask, l->field_id);
 }
 
 /* The breadcrumbs, and the title into t. */
@@ -281,7 +410,7 @@ ev_list_title(struct rctx *r, const struct evlist *l, char *t, size_t tsz)
 
 /* The paginated pages of list l. */
 static int
-ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
+ev_list(struct rctx *r, const struct sn_master *m, struct evs *all,
     const struct evlist *l)
 {
 	struct tval	*ctx, *list;
@@ -345,7 +474,8 @@ ev_list(struct rctx *r, const struct sn_master *m, const struct evs *all,
 		list = tv_list(r->arena);
 		for (k = (page - 1) * PER_PAGE;
 		    k < n && k < page * PER_PAGE; k++)
-			ev_item(r, list, m, &all->v[idx[k]]);
+			if (!ev_item(r, list, m, &all->v[idx[k]]))
+				goto out;
 		if (tv_len(list) > 0) {
 			tv_set(ctx, "items", list);
 			tv_set_bool(ctx, "has_items", 1);
@@ -390,7 +520,7 @@ static int
 render_index(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	const struct evs	*all;
+	struct evs		*all;
 	struct evlist		 l = { "events/", NULL, 0, 0, NULL };
 	char			(*months)[8] = NULL, href[64];
 	const char		*cal;
@@ -419,7 +549,7 @@ static int
 render_past(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	const struct evs	*all;
+	struct evs		*all;
 	struct evlist		 l = { "events/", NULL, 0, 1, NULL };
 	int			 rc = 0;
 
@@ -437,7 +567,7 @@ static int
 render_field(struct rctx *r, const struct idlist *ids)
 {
 	struct sn_master	*m;
-	const struct evs	*all;
+	struct evs		*all;
 	const struct sn_mrow	*rows;
 	struct evlist		 l;
 	char			 dir[256];
@@ -476,15 +606,27 @@ ev_in_month(const struct sn_calitem *it, const char *first, const char *last)
 	    strcmp(to, first) >= 0;
 }
 
+/* The title of a calendar item, read for a month that is rendered. */
+static int
+ev_cal_fill(struct rctx *r, struct sn_calitem *it)
+{
+	struct ev	*v = it->ref;
+
+	if (!ev_fill(r, v))
+		return 0;
+	it->title = v->title;
+	return 1;
+}
+
 static const struct sn_calpages ev_cal = {
 	K_EVENT, "events/", "イベント・募集を探す", "イベント・募集カレンダー",
-	"supernet/events/calendar", ev_in_month
+	"supernet/events/calendar", ev_in_month, ev_cal_fill
 };
 
 static int
 render_calendar(struct rctx *r, const struct idlist *ids)
 {
-	const struct evs	*all;
+	struct evs		*all;
 	struct sn_calitem	*items = NULL;
 	char			(*months)[8] = NULL;
 	size_t			 nm = 0, i;
@@ -497,7 +639,8 @@ render_calendar(struct rctx *r, const struct idlist *ids)
 	items = xcalloc(all->len + 1, sizeof(*items));
 	for (i = 0; i < all->len; i++) {	/* in list order by date */
 		items[i].id = all->v[i].id;
-		items[i].title = all->v[i].title;
+		items[i].title = all->v[i].title;	/* NULL: ev_cal_fill */
+		items[i].ref = &all->v[i];
 		items[i].from = all->v[i].starts;
 		items[i].to = all->v[i].ends;
 		items[i].cancelled = all->v[i].cancelled;

@@ -157,28 +157,67 @@ sn_master_get(const struct sn_master *m, enum sn_mtab t, int64_t id)
 	return NULL;
 }
 
+/*
+ * The next id of the comma list of ids csv (group_concat output) from
+ * *p into *v; 0 at the end.  Entries that are not numbers are skipped.
+ */
+static int
+csv_next(const char **p, long long *v)
+{
+	const char	*e;
+	char		 num[32];
+	size_t		 n;
+
+	while (*p != NULL && **p != '\0') {
+		if ((e = strchr(*p, ',')) == NULL)
+			e = *p + strlen(*p);
+		n = (size_t)(e - *p);
+		*p = *e == ',' ? e + 1 : e;
+		if (n == 0 || n >= sizeof(num))
+			continue;
+		memcpy(num, e - n, n);
+		num[n] = '\0';
+		if (util_strtoll(num, INT64_MIN, INT64_MAX, v))
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether the comma list of ids csv (group_concat output) holds id. */
 int
 sn_csv_has(const char *csv, int64_t id)
 {
 	long long	 v;
-	const char	*p, *e;
-	char		 num[32];
-	size_t		 n;
 
-	for (p = csv; p != NULL && *p != '\0'; p = *e == ',' ? e + 1 : e) {
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		n = (size_t)(e - p);
-		if (n == 0 || n >= sizeof(num))
-			continue;
-		memcpy(num, p, n);
-		num[n] = '\0';
-		if (util_strtoll(num, INT64_MIN, INT64_MAX, &v) && v == id)
+	while (csv_next(&csv, &v))
+		if (v == id)
 			return 1;
-	}
 	return 0;
+}
+
+/*
+ * Bit id of every id 1..63 of csv, so that a list's membership test of
+ * a row costs one AND instead of a parse per row and list (sn_csv_in()).
+ */
+uint64_t
+sn_csv_mask(const char *csv)
+{
+	long long	 v;
+	uint64_t	 m = 0;
+
+	while (csv_next(&csv, &v))
+		if (v >= 1 && v <= 63)
+			m |= (uint64_t)1 << v;
+	return m;
+}
+
+/* Whether id is in csv, whose sn_csv_mask() is m. */
+int
+sn_csv_in(const char *csv, uint64_t m, int64_t id)
+{
+	if (id >= 1 && id <= 63)
+		return (m >> id) & 1;
+	return sn_csv_has(csv, id);
 }
 
 /*
@@ -460,7 +499,9 @@ sn_calendar(struct rctx *r, struct tval *ctx, int y, int m,
 
 /*
  * The calendar page of each of months (sorted) listing the items of
- * all (in the order of a day's cell) that cp->in_month() puts there.
+ * all (in the order of a day's cell) that cp->in_month() puts there;
+ * cp->fill(), if set, gives the titles of the items of a month that is
+ * rendered, not kept.
  */
 int
 sn_calendars(struct rctx *r, const struct sn_calpages *cp,
@@ -499,6 +540,9 @@ sn_calendars(struct rctx *r, const struct sn_calpages *cp,
 			continue;
 		if (ctx == NULL)
 			goto out;
+		for (j = 0; cp->fill != NULL && j < n; j++)
+			if (!cp->fill(r, &items[j]))
+				goto out;
 		snprintf(title, sizeof(title), "%s（%d年%d月）", cp->title, y,
 		    mo);
 		tv_set_str(ctx, "title", title);
