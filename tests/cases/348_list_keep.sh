@@ -101,24 +101,20 @@ man() { sqlite3 "$1" "SELECT path, hex(hash) FROM site_file ORDER BY path"; }
 rendered() { sed -n 's/^publish: \([0-9]*\) pages rendered.*/\1/p' "$W/pub.out"; }
 kept() { sed -n 's/^publish: .* \([0-9]*\) kept,.*/\1/p' "$W/pub.out"; }
 # rendered_in FAMILY...: the pages the last publish rendered in those
-# families, and kept_in FAMILY...: those it kept (its KENMIN_TIMINGS
-# lines "… N pages  FAMILY (K kept)").
-rendered_in() {
-	local f n=0 k
+# families, and kept_in FAMILY...: those it kept, from its
+# KENMIN_TIMINGS lines "… N pages  FAMILY" or "… N pages  FAMILY (K kept)".
+in_families() {	# in_families FIELD FAMILY...: the sum of N (1) or K (2)
+	local which=$1 f n=0 k
+	shift
 	for f in "$@"; do
-		k=$(sed -n "s/^ *[0-9.]* ms *\([0-9]*\) pages  $f\( (.*\)\{0,1\}\$/\1/p" "$W/pub.err")
+		k=$(sed -n "s/^ *[0-9.]* ms *\([0-9]*\) pages  $f\( (\([0-9]*\) kept)\)\{0,1\}\$/\1 \3/p" \
+		    "$W/pub.err" | cut -d' ' -f"$which")
 		n=$((n + ${k:-0}))
 	done
 	echo "$n"
 }
-kept_in() {
-	local f n=0 k
-	for f in "$@"; do
-		k=$(sed -n "s/^ *[0-9.]* ms *[0-9]* pages  $f (\([0-9]*\) kept)\$/\1/p" "$W/pub.err")
-		n=$((n + ${k:-0}))
-	done
-	echo "$n"
-}
+rendered_in() { in_families 1 "$@"; }
+kept_in() { in_families 2 "$@"; }
 # Pages of the three event list families in the site now.
 event_list_pages() {
 	(cd "$W/incr-site" && find events/index*.html events/past \
