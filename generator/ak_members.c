@@ -37,6 +37,11 @@ enum sql {
 	SQL_LIST_AREA,
 	SQL_LIST_FIELD,
 	SQL_LIST_PROBONO,
+	SQL_IDS_TYPE,
+	SQL_IDS_AREA,
+	SQL_IDS_FIELD,
+	SQL_IDS_PROBONO,
+	SQL_ROW,
 	SQL_LIST_NEW,
 	SQL_M_TYPE,
 	SQL_M_AREA,
@@ -59,20 +64,30 @@ enum sql {
 	"LEFT JOIN m_company_category cc ON cc.id = m.company_category_id " \
 	"WHERE " AK_M_VISIBLE " AND "
 #define LIST_ORDER " ORDER BY m.published_at DESC, m.id DESC"
+/* The ids of a list, in its order: a publish fills rows by id (SQL_ROW). */
+#define LIST_IDS "SELECT m.id FROM member m WHERE " AK_M_VISIBLE " AND "
+#define IS_TYPE "m.type = ?1"
+#define IN_AREA "EXISTS (SELECT 1 FROM member_area a WHERE " \
+	"a.member_id = m.id AND a.muni_id = ?1)"
+#define IN_FIELD "EXISTS (SELECT 1 FROM member_field f WHERE " \
+	"f.member_id = m.id AND f.field_id = ?1)"
+#define IS_PROBONO "m.probono_field_id = ?1"
 #define COUNT_OF(cond) \
 	"(SELECT count(*) FROM member m WHERE " AK_M_VISIBLE " AND " cond ")"
 
 static const char *const sqls[SQL__MAX] = {
-	/* SQL_LIST_TYPE */
-	LIST_COLS "m.type = ?1" LIST_ORDER,
-	/* SQL_LIST_AREA */
-	LIST_COLS "EXISTS (SELECT 1 FROM member_area a WHERE "
-	"a.member_id = m.id AND a.muni_id = ?1)" LIST_ORDER,
-	/* SQL_LIST_FIELD */
-	LIST_COLS "EXISTS (SELECT 1 FROM member_field f WHERE "
-	"f.member_id = m.id AND f.field_id = ?1)" LIST_ORDER,
-	/* SQL_LIST_PROBONO */
-	LIST_COLS "m.probono_field_id = ?1" LIST_ORDER,
+	/* SQL_LIST_TYPE … SQL_LIST_PROBONO */
+	LIST_COLS IS_TYPE LIST_ORDER,
+	LIST_COLS IN_AREA LIST_ORDER,
+	LIST_COLS IN_FIELD LIST_ORDER,
+	LIST_COLS IS_PROBONO LIST_ORDER,
+	/* SQL_IDS_TYPE … SQL_IDS_PROBONO: the same lists' ids */
+	LIST_IDS IS_TYPE LIST_ORDER,
+	LIST_IDS IN_AREA LIST_ORDER,
+	LIST_IDS IN_FIELD LIST_ORDER,
+	LIST_IDS IS_PROBONO LIST_ORDER,
+	/* SQL_ROW: the row of one listed member */
+	LIST_COLS "m.id = ?1",
 	/* SQL_LIST_NEW */
 	LIST_COLS "1" LIST_ORDER " LIMIT 20",
 	/* SQL_M_TYPE: id, name, slug, count */
@@ -131,22 +146,24 @@ static const char *const sqls[SQL__MAX] = {
 	"AND u.public_name IS NOT NULL ORDER BY f.slot",
 };
 
-/* A facet: its directory, master statement, list statement, labels. */
+/* A facet: its directory, master statement, list statements, labels. */
 struct facetdef {
 	const char	*dir;		/* below boranet201909/members/ */
 	enum sql	 master;
 	enum sql	 list;
+	enum sql	 ids;		/* the list's ids only */
 	const char	*heading;	/* 「…で探す」 */
 	const char	*suffix;	/* after the value in page titles */
 };
 
 static const struct facetdef facets[FACET__MAX] = {
-	{ "type", SQL_M_TYPE, SQL_LIST_TYPE, "会員の種類で探す", "会員" },
-	{ "area", SQL_M_AREA, SQL_LIST_AREA, "活動可能地域で探す",
-	    "で活動できる会員" },
-	{ "field", SQL_M_FIELD, SQL_LIST_FIELD, "活動分野で探す",
-	    "の分野で活動したい会員" },
-	{ "probono", SQL_M_PROBONO, SQL_LIST_PROBONO,
+	{ "type", SQL_M_TYPE, SQL_LIST_TYPE, SQL_IDS_TYPE,
+	    "会員の種類で探す", "会員" },
+	{ "area", SQL_M_AREA, SQL_LIST_AREA, SQL_IDS_AREA,
+	    "活動可能地域で探す", "で活動できる会員" },
+	{ "field", SQL_M_FIELD, SQL_LIST_FIELD, SQL_IDS_FIELD,
+	    "活動分野で探す", "の分野で活動したい会員" },
+	{ "probono", SQL_M_PROBONO, SQL_LIST_PROBONO, SQL_IDS_PROBONO,
 	    "一芸・プロボノ分野で探す", "の一芸・プロボノ会員" },
 };
 
@@ -198,7 +215,10 @@ mrows_load(struct db *db, sqlite3_stmt *st, struct mrows *l)
 	while ((rc = db_row(db, st)) == 1) {
 		l->v = xrealloc(l->v, (l->len + 1) * sizeof(*l->v));
 		m = &l->v[l->len++];
+		memset(m, 0, sizeof(*m));
 		m->id = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_count(st) == 1)
+			continue;	/* ids only: mrow_fill() */
 		m->type = xstrdup(db_col_text(st, 1));
 		buf_reset(&b);
 		ak_member_label(&b, m->type, db_col_text(st, 2),
@@ -210,6 +230,31 @@ mrows_load(struct db *db, sqlite3_stmt *st, struct mrows *l)
 	}
 	buf_free(&b);
 	return rc == 0;
+}
+
+/*
+ * The columns of a row read as ids only (a publish: most facet pages
+ * are kept, so their members' rows are never read).  1 ok, 0 error.
+ */
+static int
+mrow_fill(struct db *db, struct mrow *m)
+{
+	struct mrows	 one = { NULL, 0 };
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if (m->label != NULL)
+		return 1;
+	if ((st = db_prep(db, sqls[SQL_ROW])) == NULL)
+		return 0;
+	db_bind_int(st, 1, m->id);
+	if ((ok = mrows_load(db, st, &one) && one.len == 1)) {
+		*m = one.v[0];
+		one.len = 0;
+	} else
+		kerr("member %lld: gone while publishing", (long long)m->id);
+	mrows_free(&one);
+	return ok;
 }
 
 static void
@@ -345,7 +390,8 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 	size_t		 page, pages, i, nid;
 	int		 rc = 0, ok, kept;
 
-	if ((st = db_prep(r->g->db, sqls[facets[f].list])) == NULL)
+	if ((st = db_prep(r->g->db, sqls[r->full ? facets[f].list :
+	    facets[f].ids])) == NULL)
 		return 0;
 	if (f == FACET_TYPE)
 		db_bind_text(st, 1, slug);
@@ -382,8 +428,13 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 		tv_set_int(ctx, "count", (long long)l.len);
 		items = tv_list(r->arena);
 		for (i = (page - 1) * PER_PAGE;
-		    i < l.len && i < page * PER_PAGE; i++)
+		    i < l.len && i < page * PER_PAGE; i++) {
+			if (!mrow_fill(r->g->db, &l.v[i])) {
+				free(rel);
+				goto out;
+			}
 			mrow_push(r, items, &l.v[i]);
+		}
 		tv_set(ctx, "items", items);
 		rctx_crumb(r, "ボランティア会員を探す", "/boranet201909/members/");
 		rctx_crumb(r, title, NULL);
