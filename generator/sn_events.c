@@ -26,14 +26,21 @@
 #define PER_PAGE	20
 
 /*
- * The pieces of the list query shared by SQL_LIST and SQL_SKEL, so that
- * both give the same rows in the same order (which decides the pages).
+ * The list query: SQL_LIST reads EV_COLS and the text columns (EV_TEXT)
+ * of every public event, SQL_SKEL the same rows in the same order
+ * (which decides the pages) with EV_COLS only: what the order, the list
+ * membership, the keep test and the calendar months need.
  */
-#define EV_GRP \
+#define EV_COLS \
+	"id, starts_on, coalesce(ends_on, ''), cancelled, grp, " \
+	"coalesce(fields, '')"
+#define EV_TEXT "title, organizer, held_text, place, category"
+#define EV_FROM(cols) \
+	"FROM (SELECT " cols ", (SELECT group_concat(field_id) FROM " \
+	"event_field WHERE event_id = e.id) AS fields, " \
 	"CASE WHEN e.starts_on IS NULL OR e.starts_on = '' THEN 1 " \
 	"WHEN coalesce(nullif(e.ends_on, ''), e.starts_on) >= ?1 THEN 0 " \
-	"ELSE 2 END AS grp"
-#define EV_ORDER \
+	"ELSE 2 END AS grp FROM event e WHERE e.state = 'public') " \
 	"ORDER BY grp, " \
 	"CASE grp WHEN 0 THEN starts_on END, " \
 	"CASE grp WHEN 2 THEN starts_on END DESC, " \
@@ -42,7 +49,6 @@
 enum sql {
 	SQL_LIST,
 	SQL_SKEL,
-	SQL_FIELDS,
 	SQL_TEXT,
 	SQL_IDS,
 	SQL_ONE,
@@ -52,25 +58,15 @@ enum sql {
 
 static const char *const sqls[SQL__MAX] = {
 	/* SQL_LIST: ?1 = today; grp 0 current/upcoming, 1 undated, 2 past */
-	"SELECT id, title, organizer, held_text, starts_on, "
-	"coalesce(ends_on, ''), place, cancelled, category, fields, grp "
-	"FROM (SELECT e.*, (SELECT group_concat(field_id) FROM event_field "
-	"WHERE event_id = e.id) AS fields, " EV_GRP " FROM event e "
-	"WHERE e.state = 'public') " EV_ORDER,
+	"SELECT " EV_COLS ", " EV_TEXT " " EV_FROM("e.*"),
 	/*
-	 * SQL_SKEL: SQL_LIST without the text columns and the fields (see
-	 * evs_facets()), in the same order; from the covering index
-	 * event_span (migration 0006).
+	 * SQL_SKEL: a publish's, from the covering index event_span
+	 * (migration 0006) and event_field's primary key.
 	 */
-	"SELECT id, starts_on, coalesce(ends_on, ''), cancelled, grp "
-	"FROM (SELECT e.id, e.starts_on, e.ends_on, e.cancelled, "
-	EV_GRP " FROM event e WHERE e.state = 'public') " EV_ORDER,
-	/* SQL_FIELDS: the fields of every event (evs_facets()) */
-	"SELECT event_id, group_concat(field_id) FROM event_field "
-	"GROUP BY event_id",
-	/* SQL_TEXT: the text columns of SQL_LIST for one event */
-	"SELECT title, organizer, held_text, place, category "
-	"FROM event WHERE id = ?1",
+	"SELECT " EV_COLS " "
+	EV_FROM("e.id, e.starts_on, e.ends_on, e.cancelled"),
+	/* SQL_TEXT: the text columns of one event */
+	"SELECT " EV_TEXT " FROM event WHERE id = ?1",
 	/* SQL_IDS */
 	"SELECT id FROM event WHERE state = 'public' ORDER BY id",
 	/*
@@ -149,57 +145,22 @@ evs_free(struct evs *e)
 	free(e->v);
 }
 
-static int
-ev_cmp_id(const void *a, const void *b)
+/* The text columns of v from st's columns off.. (EV_TEXT). */
+static void
+ev_text(struct ev *v, sqlite3_stmt *st, int off)
 {
-	const struct ev *const	*x = a, *const *y = b;
-
-	return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+	v->title = xstrdup(db_col_text(st, off));
+	v->organizer = xstrdup(db_col_text(st, off + 1));
+	v->held = xstrdup(db_col_text(st, off + 2));
+	v->place = xstrdup(db_col_text(st, off + 3));
+	v->category = xstrdup(db_col_text(st, off + 4));
+	v->filled = 1;
 }
 
 /*
- * Set the fields of the rows of skeleton e from event_field in one
- * grouped scan: cheaper than the correlated subquery of SQL_LIST.  The
- * order of a csv does not matter: it is only tested for membership.
+ * Every public event in list order into e: in a full build with its
+ * text columns (every page is rendered), in a publish the skeleton.
  */
-static int
-evs_facets(struct rctx *r, struct evs *e)
-{
-	struct db	*db = r->g->db;
-	sqlite3_stmt	*st;
-	struct ev	**byid, key, *kp = &key, **hit, *v;
-	size_t		 i;
-	int		 rc = 0, row;
-
-	byid = xcalloc(e->len + 1, sizeof(*byid));
-	for (i = 0; i < e->len; i++)
-		byid[i] = &e->v[i];
-	qsort(byid, e->len, sizeof(*byid), ev_cmp_id);
-	if ((st = db_prep(db, sqls[SQL_FIELDS])) == NULL)
-		goto out;
-	while ((row = db_row(db, st)) == 1) {
-		key.id = sqlite3_column_int64(st, 0);
-		if ((hit = bsearch(&kp, byid, e->len, sizeof(*byid),
-		    ev_cmp_id)) == NULL)
-			continue;	/* not public */
-		v = *hit;
-		free(v->fields);
-		v->fields = xstrdup(db_col_text(st, 1));
-		v->fmask = sn_csv_mask(v->fields);
-	}
-	if (row != 0)
-		goto out;
-	for (i = 0; i < e->len; i++) {
-		v = &e->v[i];
-		if (v->fields == NULL)
-			v->fields = xstrdup("");
-	}
-	rc = 1;
-out:
-	free(byid);
-	return rc;
-}
-
 static int
 evs_load(struct rctx *r, struct evs *e)
 {
@@ -220,27 +181,16 @@ evs_load(struct rctx *r, struct evs *e)
 		v = &e->v[e->len++];
 		memset(v, 0, sizeof(*v));
 		v->id = sqlite3_column_int64(st, 0);
-		if (!r->full) {
-			v->starts = xstrdup(db_col_text(st, 1));
-			v->ends = xstrdup(db_col_text(st, 2));
-			v->cancelled = sqlite3_column_int(st, 3);
-			v->grp = sqlite3_column_int(st, 4);
-			continue;
-		}
-		v->title = xstrdup(db_col_text(st, 1));
-		v->organizer = xstrdup(db_col_text(st, 2));
-		v->held = xstrdup(db_col_text(st, 3));
-		v->starts = xstrdup(db_col_text(st, 4));
-		v->ends = xstrdup(db_col_text(st, 5));
-		v->place = xstrdup(db_col_text(st, 6));
-		v->cancelled = sqlite3_column_int(st, 7);
-		v->category = xstrdup(db_col_text(st, 8));
-		v->fields = xstrdup(db_col_text(st, 9));
+		v->starts = xstrdup(db_col_text(st, 1));
+		v->ends = xstrdup(db_col_text(st, 2));
+		v->cancelled = sqlite3_column_int(st, 3);
+		v->grp = sqlite3_column_int(st, 4);
+		v->fields = xstrdup(db_col_text(st, 5));
 		v->fmask = sn_csv_mask(v->fields);
-		v->grp = sqlite3_column_int(st, 10);
-		v->filled = 1;
+		if (r->full)
+			ev_text(v, st, 6);
 	}
-	return rc == 0 && (r->full || evs_facets(r, e));
+	return rc == 0;
 }
 
 /* Read the text columns of a skeleton row; 1 ok, 0 error (printed). */
@@ -262,12 +212,7 @@ ev_fill(struct rctx *r, struct ev *v)
 			    (long long)v->id);
 		return 0;
 	}
-	v->title = xstrdup(db_col_text(st, 0));
-	v->organizer = xstrdup(db_col_text(st, 1));
-	v->held = xstrdup(db_col_text(st, 2));
-	v->place = xstrdup(db_col_text(st, 3));
-	v->category = xstrdup(db_col_text(st, 4));
-	v->filled = 1;
+	ev_text(v, st, 0);
 	sqlite3_reset(st);
 	return 1;
 }

@@ -28,14 +28,24 @@
 #define PER_PAGE	20
 
 /*
- * The pieces of the list query shared by SQL_LIST and SQL_SKEL, so that
- * both give the same rows in the same order (which decides the pages).
+ * The list query: SQL_LIST reads GR_COLS and the text columns (GR_TEXT)
+ * of every public grant, SQL_SKEL the same rows in the same order
+ * (which decides the pages) with GR_COLS only: what the order, the list
+ * membership, the keep test and the calendar months need.  grp 0 is
+ * open (not cancelled, deadline today or later, or none), 1 closed.
  */
-#define GR_GRP \
+#define GR_COLS \
+	"id, coalesce(apply_until, ''), cancelled, grp, " \
+	"coalesce(fields, ''), coalesce(areas, '')"
+#define GR_TEXT "name, funder, coalesce(apply_from, '')"
+#define GR_FROM(cols) \
+	"FROM (SELECT " cols ", (SELECT group_concat(field_id) FROM " \
+	"grant_field WHERE grant_id = g.id) AS fields, " \
+	"(SELECT group_concat(area_id) FROM grant_area " \
+	"WHERE grant_id = g.id) AS areas, " \
 	"CASE WHEN g.cancelled = 0 AND (g.apply_until IS NULL " \
 	"OR g.apply_until = '' OR g.apply_until >= ?1) THEN 0 ELSE 1 END " \
-	"AS grp"
-#define GR_ORDER \
+	"AS grp FROM grant_item g WHERE g.state = 'public') " \
 	"ORDER BY grp, " \
 	"CASE grp WHEN 0 THEN coalesce(nullif(apply_until, ''), '9999') END, " \
 	"CASE grp WHEN 1 THEN apply_until END DESC, " \
@@ -44,8 +54,6 @@
 enum sql {
 	SQL_LIST,
 	SQL_SKEL,
-	SQL_FACET0,
-	SQL_FACET1,
 	SQL_TEXT,
 	SQL_IDS,
 	SQL_ONE,
@@ -53,29 +61,15 @@ enum sql {
 };
 
 static const char *const sqls[SQL__MAX] = {
-	/* SQL_LIST: ?1 = today; grp 0 open, 1 closed */
-	"SELECT id, name, funder, coalesce(apply_from, ''), "
-	"coalesce(apply_until, ''), cancelled, fields, areas, grp "
-	"FROM (SELECT g.*, (SELECT group_concat(field_id) FROM grant_field "
-	"WHERE grant_id = g.id) AS fields, (SELECT group_concat(area_id) "
-	"FROM grant_area WHERE grant_id = g.id) AS areas, " GR_GRP " "
-	"FROM grant_item g "
-	"WHERE g.state = 'public') " GR_ORDER,
+	/* SQL_LIST: ?1 = today */
+	"SELECT " GR_COLS ", " GR_TEXT " " GR_FROM("g.*"),
 	/*
-	 * SQL_SKEL: SQL_LIST without the text columns, fields and areas
-	 * (see grs_facets()), in the same order; from the covering index
-	 * grant_span (migration 0006).
+	 * SQL_SKEL: a publish's, from the covering index grant_span
+	 * (migration 0006) and the facet tables' primary keys.
 	 */
-	"SELECT id, coalesce(apply_until, ''), cancelled, grp "
-	"FROM (SELECT g.id, g.apply_until, g.cancelled, " GR_GRP " "
-	"FROM grant_item g WHERE g.state = 'public') " GR_ORDER,
-	/* SQL_FACET0, SQL_FACET1: the fields, areas of every grant */
-	"SELECT grant_id, group_concat(field_id) FROM grant_field "
-	"GROUP BY grant_id",
-	"SELECT grant_id, group_concat(area_id) FROM grant_area "
-	"GROUP BY grant_id",
-	/* SQL_TEXT: the text columns of SQL_LIST for one grant */
-	"SELECT name, funder, apply_from FROM grant_item WHERE id = ?1",
+	"SELECT " GR_COLS " " GR_FROM("g.id, g.apply_until, g.cancelled"),
+	/* SQL_TEXT: the text columns of one grant */
+	"SELECT " GR_TEXT " FROM grant_item WHERE id = ?1",
 	/* SQL_IDS */
 	"SELECT id FROM grant_item WHERE state = 'public' ORDER BY id",
 	/* SQL_ONE: every R063 field */
@@ -125,68 +119,20 @@ grs_free(struct grs *g)
 	free(g->v);
 }
 
-static int
-gr_cmp_id(const void *a, const void *b)
+/* The text columns of v from st's columns off.. (GR_TEXT). */
+static void
+gr_text(struct gr *v, sqlite3_stmt *st, int off)
 {
-	const struct gr *const	*x = a, *const *y = b;
-
-	return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+	v->name = xstrdup(db_col_text(st, off));
+	v->funder = xstrdup(db_col_text(st, off + 1));
+	v->from = xstrdup(db_col_text(st, off + 2));
+	v->filled = 1;
 }
 
 /*
- * Set the fields and areas of the rows of skeleton g from grant_field
- * and grant_area, one grouped scan each: cheaper than the correlated
- * subqueries of SQL_LIST (17 → 11 ms at scale 1, sqlite3 shell).  The
- * order of a csv does not matter: it is only tested for membership.
+ * Every public grant in list order into g: in a full build with its
+ * text columns (every page is rendered), in a publish the skeleton.
  */
-static int
-grs_facets(struct rctx *r, struct grs *g)
-{
-	struct db	*db = r->g->db;
-	sqlite3_stmt	*st;
-	struct gr	**byid, key, *kp = &key, **hit, *v;
-	size_t		 i;
-	int		 k, rc = 0, row;
-
-	byid = xcalloc(g->len + 1, sizeof(*byid));
-	for (i = 0; i < g->len; i++)
-		byid[i] = &g->v[i];
-	qsort(byid, g->len, sizeof(*byid), gr_cmp_id);
-	for (k = 0; k < 2; k++) {
-		if ((st = db_prep(db, sqls[SQL_FACET0 + k])) == NULL)
-			goto out;
-		while ((row = db_row(db, st)) == 1) {
-			key.id = sqlite3_column_int64(st, 0);
-			if ((hit = bsearch(&kp, byid, g->len, sizeof(*byid),
-			    gr_cmp_id)) == NULL)
-				continue;	/* not public */
-			v = *hit;
-			if (k == 0) {
-				free(v->fields);
-				v->fields = xstrdup(db_col_text(st, 1));
-				v->fmask = sn_csv_mask(v->fields);
-			} else {
-				free(v->areas);
-				v->areas = xstrdup(db_col_text(st, 1));
-				v->amask = sn_csv_mask(v->areas);
-			}
-		}
-		if (row != 0)
-			goto out;
-	}
-	for (i = 0; i < g->len; i++) {
-		v = &g->v[i];
-		if (v->fields == NULL)
-			v->fields = xstrdup("");
-		if (v->areas == NULL)
-			v->areas = xstrdup("");
-	}
-	rc = 1;
-out:
-	free(byid);
-	return rc;
-}
-
 static int
 grs_load(struct rctx *r, struct grs *g)
 {
@@ -207,25 +153,17 @@ grs_load(struct rctx *r, struct grs *g)
 		v = &g->v[g->len++];
 		memset(v, 0, sizeof(*v));
 		v->id = sqlite3_column_int64(st, 0);
-		if (!r->full) {
-			v->until = xstrdup(db_col_text(st, 1));
-			v->cancelled = sqlite3_column_int(st, 2);
-			v->closed = sqlite3_column_int(st, 3);
-			continue;
-		}
-		v->name = xstrdup(db_col_text(st, 1));
-		v->funder = xstrdup(db_col_text(st, 2));
-		v->from = xstrdup(db_col_text(st, 3));
-		v->until = xstrdup(db_col_text(st, 4));
-		v->cancelled = sqlite3_column_int(st, 5);
-		v->fields = xstrdup(db_col_text(st, 6));
-		v->areas = xstrdup(db_col_text(st, 7));
-		v->closed = sqlite3_column_int(st, 8);
+		v->until = xstrdup(db_col_text(st, 1));
+		v->cancelled = sqlite3_column_int(st, 2);
+		v->closed = sqlite3_column_int(st, 3);
+		v->fields = xstrdup(db_col_text(st, 4));
+		v->areas = xstrdup(db_col_text(st, 5));
 		v->fmask = sn_csv_mask(v->fields);
 		v->amask = sn_csv_mask(v->areas);
-		v->filled = 1;
+		if (r->full)
+			gr_text(v, st, 6);
 	}
-	return rc == 0 && (r->full || grs_facets(r, g));
+	return rc == 0;
 }
 
 /* Read the text columns of a skeleton row; 1 ok, 0 error (printed). */
@@ -247,10 +185,7 @@ gr_fill(struct rctx *r, struct gr *v)
 			    (long long)v->id);
 		return 0;
 	}
-	v->name = xstrdup(db_col_text(st, 0));
-	v->funder = xstrdup(db_col_text(st, 1));
-	v->from = xstrdup(db_col_text(st, 2));
-	v->filled = 1;
+	gr_text(v, st, 0);
 	sqlite3_reset(st);
 	return 1;
 }
