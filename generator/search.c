@@ -80,12 +80,15 @@ static const struct {
 #define PUBDATE(c)	"COALESCE(date(" c ", 'unixepoch', '+9 hours'), '')"
 #define T(c)		"COALESCE(" c ", '')"
 #define CSV(sql)	"(SELECT group_concat(x) FROM (SELECT " sql "))"
+/* Fresh: first published on the build's date (see search.h). */
+#define FRESH(t)	"(" PUBDATE(t ".published_at") " = ?1)"
 
 /*
  * One statement per source table, all with the same columns:
  * 0 id, 1 date, 2 title, 3 text, 4 variant (kind/site/type/slug),
  * 5 field ids, 6 municipality ids, 7 grant area ids, 8 probono id,
- * 9 open grant (0/1), 10 muni name, 11 occupation.  ?1 is today.
+ * 9 open grant (0/1), 10 muni name, 11 occupation, 12 fresh (0/1).
+ * ?1 is today.
  * Only public fields: no 非公開 column is ever selected (R303).
  */
 #define Q_ORG \
@@ -94,14 +97,14 @@ static const struct {
 	"||' '||" T("o.appeal") ", o.kind, " \
 	CSV("field_id AS x FROM org_field WHERE org_id = o.id ORDER BY 1") \
 	", " CSV("muni_id AS x FROM org_muni WHERE org_id = o.id " \
-	"ORDER BY 1") ", NULL, NULL, 0, '', '' FROM org o " \
+	"ORDER BY 1") ", NULL, NULL, 0, '', '', " FRESH("o") " FROM org o " \
 	"WHERE o.state = 'public' AND o.status = 'active' AND ?1 = ?1"
 #define Q_EVENT \
 	"SELECT e.id, " T("e.starts_on") ", e.title, " T("e.organizer") \
 	"||' '||" T("e.place") "||' '||" T("e.purpose") "||' '||" \
 	T("e.body") ", '', " CSV("field_id AS x FROM event_field WHERE " \
-	"event_id = e.id ORDER BY 1") ", NULL, NULL, NULL, 0, '', '' " \
-	"FROM event e WHERE e.state = 'public' AND ?1 = ?1"
+	"event_id = e.id ORDER BY 1") ", NULL, NULL, NULL, 0, '', '', " \
+	FRESH("e") " FROM event e WHERE e.state = 'public' AND ?1 = ?1"
 #define Q_GRANT \
 	"SELECT g.id, COALESCE(g.apply_from, " PUBDATE("g.published_at") \
 	"), g.name, " T("g.funder") "||' '||" T("g.purpose") "||' '||" \
@@ -110,25 +113,25 @@ static const struct {
 	"ORDER BY 1") ", NULL, " CSV("area_id AS x FROM grant_area WHERE " \
 	"grant_id = g.id ORDER BY 1") ", NULL, (g.cancelled = 0 AND " \
 	"(g.apply_from IS NULL OR g.apply_from <= ?1) AND " \
-	"(g.apply_until IS NULL OR g.apply_until >= ?1)), '', '' " \
-	"FROM grant_item g WHERE g.state = 'public'"
+	"(g.apply_until IS NULL OR g.apply_until >= ?1)), '', '', " \
+	FRESH("g") " FROM grant_item g WHERE g.state = 'public'"
 #define Q_REPORT \
 	"SELECT r.id, " T("r.held_on") ", r.title, " T("r.org_name") \
 	"||' '||" T("r.place") "||' '||" T("r.body") ", '', NULL, NULL, " \
-	"NULL, NULL, 0, '', '' FROM report r WHERE r.state = 'public' " \
+	"NULL, NULL, 0, '', '', " FRESH("r") " FROM report r WHERE r.state = 'public' " \
 	"AND ?1 = ?1"
 #define Q_BOOK \
 	"SELECT b.id, " PUBDATE("b.published_at") ", b.title, " \
 	T("b.author") "||' '||" T("b.publisher") "||' '||" T("b.body") \
-	", '', NULL, NULL, NULL, NULL, 0, '', '' FROM book b " \
+	", '', NULL, NULL, NULL, NULL, 0, '', '', " FRESH("b") " FROM book b " \
 	"WHERE b.state = 'public' AND ?1 = ?1"
 #define Q_NOTICE \
 	"SELECT n.id, n.posted_on, n.title, n.body, n.site||'/'||n.kind, " \
-	"NULL, NULL, NULL, NULL, 0, '', '' FROM notice n " \
+	"NULL, NULL, NULL, NULL, 0, '', '', " FRESH("n") " FROM notice n " \
 	"WHERE n.state = 'public' AND ?1 = ?1"
 #define Q_NEWS \
 	"SELECT n.id, n.posted_on, n.title, n.body, n.site, NULL, NULL, " \
-	"NULL, NULL, 0, '', '' FROM newsletter n " \
+	"NULL, NULL, 0, '', '', " FRESH("n") " FROM newsletter n " \
 	"WHERE n.state = 'public' AND ?1 = ?1"
 #define Q_MEMBER \
 	"SELECT m.id, " PUBDATE("m.published_at") ", " T("m.org_name") \
@@ -139,7 +142,7 @@ static const struct {
 	"member_id = m.id ORDER BY 1") ", " CSV("muni_id AS x FROM " \
 	"member_area WHERE member_id = m.id ORDER BY 1") ", NULL, " \
 	"m.probono_field_id, 0, " T("mu.name") ", " T("m.occupation") \
-	" FROM member m LEFT JOIN m_municipality mu ON mu.id = m.muni_id " \
+	", " FRESH("m") " FROM member m LEFT JOIN m_municipality mu ON mu.id = m.muni_id " \
 	"WHERE " AK_M_VISIBLE " AND ?1 = ?1"
 #define Q_POSTING \
 	"SELECT p.id, COALESCE(p.apply_from, " PUBDATE("p.published_at") \
@@ -147,27 +150,28 @@ static const struct {
 	"||' '||" T("p.area_text") "||' '||" T("p.place") ", '', " \
 	CSV("field_id AS x FROM posting_field WHERE posting_id = p.id " \
 	"ORDER BY 1") ", " CSV("muni_id AS x FROM posting_area WHERE " \
-	"posting_id = p.id ORDER BY 1") ", NULL, NULL, 0, '', '' " \
-	"FROM posting p JOIN member m ON m.id = p.member_id " \
+	"posting_id = p.id ORDER BY 1") ", NULL, NULL, 0, '', '', " FRESH("p") \
+	" FROM posting p JOIN member m ON m.id = p.member_id " \
 	"WHERE " AK_P_VISIBLE " AND " AK_P_STARTED
 #define Q_INTERVIEW \
 	"SELECT i.id, i.posted_on, i.title, i.body, '', NULL, NULL, NULL, " \
-	"NULL, 0, '', '' FROM interview i WHERE i.state = 'public' " \
+	"NULL, 0, '', '', " FRESH("i") " FROM interview i WHERE i.state = 'public' " \
 	"AND ?1 = ?1"
 #define Q_PAGE \
 	"SELECT pg.id, " PUBDATE("pg.published_at") ", pg.title, pg.body, " \
-	"pg.site||'/'||pg.slug, NULL, NULL, NULL, NULL, 0, '', '' " \
-	"FROM page pg WHERE pg.state = 'public' AND ?1 = ?1"
+	"pg.site||'/'||pg.slug, NULL, NULL, NULL, NULL, 0, '', '', " \
+	FRESH("pg") " FROM page pg WHERE pg.state = 'public' AND ?1 = ?1"
 
 /*
  * The statements' columns named, to wrap them: an ids-only variant (?2
  * a JSON array of ids) and a variant that reads only the dates.
  */
 #define QCOLS	"q(id, date, title, body, var, fids, aids, gids, pid, " \
-	"open, muni, occ)"
+	"open, muni, occ, fresh)"
 #define ONLY(s)	"WITH " QCOLS " AS (" s ") SELECT * FROM q " \
 	"WHERE id IN (SELECT value FROM json_each(?2))"
-#define DATES(s) "WITH " QCOLS " AS (" s ") SELECT id, date, var FROM q"
+#define DATES(s) "WITH " QCOLS " AS (" s ") SELECT id, date, var, " \
+	"fresh FROM q"
 #define EACH(W)	{ W(Q_ORG), W(Q_EVENT), W(Q_GRANT), W(Q_REPORT), W(Q_BOOK), \
 	W(Q_NOTICE), W(Q_NEWS), W(Q_MEMBER), W(Q_POSTING), W(Q_INTERVIEW), \
 	W(Q_PAGE) }
@@ -190,6 +194,7 @@ struct sdoc {
 	char		*title;
 	char		*text;		/* at most SEARCH_TEXT_CPS code points */
 	char		*facets;	/* "\n"-separated facet terms */
+	int		 fresh;		/* first published today */
 };
 
 /*
@@ -223,6 +228,29 @@ struct ix {
 	uint64_t	 seen[SEEN_SLOTS];	/* terms this document posted */
 	uint32_t	 seengen[SEEN_SLOTS];	/* ... when seengen == cur + 1 */
 	int		 full;		/* too many facets */
+	size_t		 nfresh;	/* fresh documents (see search.h) */
+};
+
+/*
+ * A fresh document's posting, for its term's line in search/n/: the
+ * term and its shards, the document (its date points into the docs or
+ * the date table), and how many postings of the term's line in
+ * search/t/ rank above it.
+ */
+struct fpost {
+	char		 text[24];
+	unsigned	 tshard;	/* in search/t/ */
+	unsigned	 nshard;	/* in search/n/ */
+	int64_t		 docno;
+	int		 title;
+	int		 stale;		/* above is to be counted (a patch) */
+	uint32_t	 above;
+	const char	*date;
+};
+
+struct fposts {
+	struct fpost	*v;
+	size_t		 n, cap;
 };
 
 /* Copy s with tabs and line breaks turned into spaces; caller frees. */
@@ -530,6 +558,7 @@ docs_load(struct db *db, const char *today, struct ix *ix,
 			if (sqlite3_column_int64(st, 9) == 1)
 				buf_puts(&f, " o:1\n");
 			d->facets = xstrdup(buf_str(&f));
+			d->fresh = sqlite3_column_int64(st, 12) == 1;
 		}
 		if (rc == -1)
 			goto out;
@@ -577,6 +606,34 @@ terms_build(struct ix *ix)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * Whether n documents flagged fresh stay fresh: at most
+ * SEARCH_FRESH_MAX (see search.h).
+ */
+static int
+fresh_on(size_t n)
+{
+	return n <= SEARCH_FRESH_MAX;
+}
+
+/* The whole index computed from the database: every public document. */
+static int
+ix_compute(struct db *db, const char *today, struct ix *ix)
+{
+	size_t	 i;
+
+	if (!docs_load(db, today, ix, NULL))
+		return 0;
+	for (i = 0; i < ix->docsz; i++)
+		ix->nfresh += ix->docs[i].fresh;
+	if (!fresh_on(ix->nfresh)) {
+		for (i = 0; i < ix->docsz; i++)
+			ix->docs[i].fresh = 0;
+		ix->nfresh = 0;
+	}
+	return terms_build(ix);
 }
 
 /* The UTF-8 text of a key into out. */
@@ -650,16 +707,65 @@ doc_line(struct buf *b, const struct sdoc *d)
 	free(cut);
 }
 
-/* search/manifest.json: the format the readers must expect. */
+/*
+ * search/manifest.json: the format the readers must expect (the head,
+ * all a patch compares), then how many documents are fresh.
+ */
 static void
-manifest_text(struct buf *b)
+manifest_head(struct buf *b)
 {
 	buf_printf(b, "{\"version\":%d,\"termShards\":%d,\"docShards\":%d,"
-	    "\"pageSize\":%d,\"maxPage\":%d,\"wordsMax\":%d,"
-	    "\"wordChars\":%d,\"queryMax\":%d}\n", SEARCH_VERSION,
-	    SEARCH_TERM_SHARDS, SEARCH_DOC_SHARDS, SEARCH_PAGE_SIZE,
-	    SEARCH_MAX_PAGE, SEARCH_WORDS_MAX, SEARCH_WORD_CPS,
-	    SEARCH_QUERY_MAX);
+	    "\"freshShards\":%d,\"pageSize\":%d,\"maxPage\":%d,"
+	    "\"wordsMax\":%d,\"wordChars\":%d,\"queryMax\":%d,\"fresh\":",
+	    SEARCH_VERSION, SEARCH_TERM_SHARDS, SEARCH_DOC_SHARDS,
+	    SEARCH_FRESH_SHARDS, SEARCH_PAGE_SIZE, SEARCH_MAX_PAGE,
+	    SEARCH_WORDS_MAX, SEARCH_WORD_CPS, SEARCH_QUERY_MAX);
+}
+
+static void
+manifest_text(struct buf *b, size_t nfresh)
+{
+	manifest_head(b);
+	buf_printf(b, "%zu}\n", nfresh);
+}
+
+static void
+fpost_add(struct fposts *fp, const char *text, int64_t docno, int title,
+    uint32_t above, const char *date)
+{
+	struct fpost	*f;
+	uint32_t	 h;
+
+	if (fp->n == fp->cap) {
+		fp->cap = fp->cap == 0 ? 1024 : fp->cap * 2;
+		fp->v = xrealloc(fp->v, fp->cap * sizeof(fp->v[0]));
+	}
+	f = &fp->v[fp->n++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->text, sizeof(f->text), "%s", text);
+	h = search_hash(f->text, strlen(f->text));
+	f->tshard = h % SEARCH_TERM_SHARDS;
+	f->nshard = h % SEARCH_FRESH_SHARDS;
+	f->docno = docno;
+	f->title = title;
+	f->above = above;
+	f->date = date;
+}
+
+/* search/n/ order: shard, term, then the documents' rank. */
+static int
+fpost_cmp(const void *a, const void *b)
+{
+	const struct fpost	*x = a, *y = b;
+	int			 c;
+
+	if (x->nshard != y->nshard)
+		return x->nshard < y->nshard ? -1 : 1;
+	if ((c = strcmp(x->text, y->text)) != 0)
+		return c;
+	if ((c = strcmp(y->date, x->date)) != 0)
+		return c;		/* newer first, "" last */
+	return x->docno < y->docno ? -1 : x->docno > y->docno;
 }
 
 /*
@@ -708,35 +814,92 @@ terms_sorted(const struct ix *ix, size_t *n)
 /* Where the index files go: the site, or a comparison with it. */
 typedef int	 emit_fn(void *, const char *path, const struct buf *);
 
+/*
+ * The search/n/ shards of the fresh postings f[0..n) (sorted here), to
+ * emit: every one of them while nfresh documents are fresh, none when
+ * none is.
+ */
+static int
+fresh_files(struct fpost *f, size_t n, size_t nfresh, emit_fn *emit,
+    void *arg)
+{
+	struct buf	 b;
+	char		 path[64];
+	size_t		 i = 0, j;
+	unsigned	 s;
+	int		 ok = 1;
+
+	if (nfresh == 0)
+		return 1;
+	if (n > 0)
+		qsort(f, n, sizeof(f[0]), fpost_cmp);
+	buf_init(&b, SEARCH_FILE_MAX);
+	for (s = 0; ok && s < SEARCH_FRESH_SHARDS; s++) {
+		buf_reset(&b);
+		for (; i < n && f[i].nshard == s; i = j) {
+			buf_puts(&b, f[i].text);
+			buf_putc(&b, '\t');
+			for (j = i; j < n && f[j].nshard == s &&
+			    strcmp(f[j].text, f[i].text) == 0; j++) {
+				put_post(&b, (uint64_t)f[j].docno * 2 +
+				    (uint64_t)f[j].title);
+				put_post(&b, f[j].above);
+			}
+			buf_putc(&b, '\n');
+		}
+		snprintf(path, sizeof(path), "search/n/%03x.txt", s);
+		ok = emit(arg, path, &b);
+	}
+	buf_free(&b);
+	return ok;
+}
+
 /* The term shards, the doc shards and the manifest, to emit. */
 static int
 files_write(struct ix *ix, emit_fn *emit, void *arg)
 {
 	struct tout	*o = NULL;
+	struct fposts	 fp;
+	const struct sdoc *d;
 	struct buf	 b;
 	char		 path[64];
-	size_t		 osz = 0, i, j, k;
+	size_t		 osz = 0, i, j, k, mark;
+	uint32_t	 above;
 	unsigned	 s;
 	int		 rc = 0;
 
+	memset(&fp, 0, sizeof(fp));
 	buf_init(&b, SEARCH_FILE_MAX);
 	o = terms_sorted(ix, &osz);
 	for (i = 0; i < osz; i = j) {
 		buf_reset(&b);
 		for (j = i; j < osz && o[j].shard == o[i].shard; j++) {
+			mark = b.len;
 			buf_puts(&b, o[j].text);
 			buf_putc(&b, '\t');
-			for (k = 0; k < o[j].t->n; k++)
-				put_post(&b, (uint64_t)ix->docs[
-				    o[j].t->p[k] / 2].docno * 2 +
-				    (o[j].t->p[k] & 1));
-			buf_putc(&b, '\n');
+			for (k = above = 0; k < o[j].t->n; k++) {
+				d = &ix->docs[o[j].t->p[k] / 2];
+				if (d->fresh)
+					fpost_add(&fp, o[j].text, d->docno,
+					    o[j].t->p[k] & 1, above, d->date);
+				else {
+					put_post(&b, (uint64_t)d->docno * 2 +
+					    (o[j].t->p[k] & 1));
+					above++;
+				}
+			}
+			if (above > 0)
+				buf_putc(&b, '\n');
+			else
+				buf_truncate(&b, mark);
 		}
 		snprintf(path, sizeof(path), "search/t/%03x.txt",
 		    o[i].shard);
-		if (!emit(arg, path, &b))
+		if (b.len > 0 && !emit(arg, path, &b))
 			goto out;
 	}
+	if (!fresh_files(fp.v, fp.n, ix->nfresh, emit, arg))
+		goto out;
 	if (ix->docsz > 0)
 		qsort(ix->docs, ix->docsz, sizeof(ix->docs[0]),
 		    docshard_cmp);
@@ -751,12 +914,13 @@ files_write(struct ix *ix, emit_fn *emit, void *arg)
 			goto out;
 	}
 	buf_reset(&b);
-	manifest_text(&b);
+	manifest_text(&b, ix->nfresh);
 	if (!emit(arg, "search/manifest.json", &b))
 		goto out;
 	rc = 1;
 out:
 	free(o);
+	free(fp.v);
 	buf_free(&b);
 	return rc;
 }
@@ -878,10 +1042,11 @@ static const char sql_member_postings[] =
 	"SELECT id FROM posting WHERE member_id IN "
 	"(SELECT value FROM json_each(?1)) ORDER BY id";
 
-/* One document's date, for ranks. */
+/* One document's date, for ranks, and whether it is fresh. */
 struct dmap {
 	int64_t		 docno;
 	char		 date[DATE_MAX];
+	char		 fresh;
 };
 
 /* A file of the patched index: its new bytes, or kept as it is. */
@@ -904,11 +1069,22 @@ struct patch {
 	size_t		 candsz;
 	uint64_t	 candbit[CAND_BITS / 64];
 	struct ix	 nix;		/* the candidates as they are now */
-	const struct sdoc **byno;	/* nix's docs by (doc shard, docno) */
+	struct ix	 fix;		/* ... those of them fresh now */
+	const struct sdoc **byno;	/* both's docs by (doc shard, docno) */
 	struct tout	*nt;		/* nix's terms by (shard, text) */
 	size_t		 ntsz;
 	struct dmap	*dm;		/* every document's date: dmap_slot() */
 	size_t		 dmsz, dmcap;
+	size_t		 nfresh;	/* fresh documents now (fresh_on()) */
+	struct fposts	 fp;		/* search/n/'s postings */
+	int64_t		*fold;		/* documents in search/n/ before */
+	size_t		 foldsz;
+	struct strset	*ffacets;	/* facet terms in search/n/ before */
+	struct {			/* term shards a candidate is in */
+		int		 touched;
+		const char	*p;	/* new bytes, or NULL: unchanged */
+		size_t		 len;
+	}		 tnew[SEARCH_TERM_SHARDS];
 	struct buf	 rbuf;		/* the term shard being read */
 	size_t		*hits;		/* hits_find() */
 	size_t		 nhits, hitcap;
@@ -1111,11 +1287,27 @@ dates_load(struct patch *pt)
 				pt->dmsz++;
 			d->docno = docno;
 			memcpy(d->date, date, len + 1);
+			d->fresh = sqlite3_column_int64(st, 3) == 1;
+			pt->nfresh += (size_t)d->fresh;
 		}
 		if (rc < 0)
 			return 0;
 	}
+	if (!fresh_on(pt->nfresh))
+		pt->nfresh = 0;
 	return 1;
+}
+
+/* Whether docno is a fresh document now. */
+static int
+is_fresh(const struct patch *pt, int64_t docno)
+{
+	const struct dmap	*d;
+
+	if (pt->nfresh == 0 || pt->dmcap == 0)
+		return 0;
+	d = dmap_slot(pt, docno);
+	return d->docno == docno && d->fresh;
 }
 
 /* The date of docno, or "" (pt->lost set) if it has none. */
@@ -1131,16 +1323,16 @@ date_of(struct patch *pt, int64_t docno)
 	return d->date;
 }
 
-/* Rank order of an indexed posting v against a document of nix. */
+/* Rank order of an indexed posting v against document (date, docno). */
 static int
-rank_cmp(struct patch *pt, uint64_t v, const struct sdoc *d)
+rank_cmp(struct patch *pt, uint64_t v, const char *date, int64_t docno)
 {
-	int64_t	 docno = (int64_t)(v >> 1);
+	int64_t	 vno = (int64_t)(v >> 1);
 	int	 c;
 
-	if ((c = strcmp(d->date, date_of(pt, docno))) != 0)
+	if ((c = strcmp(date, date_of(pt, vno))) != 0)
 		return c;
-	return docno < d->docno ? -1 : docno > d->docno;
+	return vno < docno ? -1 : vno > docno;
 }
 
 /* Compare a line's term (len bytes) with s as strcmp() would. */
@@ -1163,23 +1355,24 @@ pfile_keep(struct patch *pt, const char *path)
 
 	pt->files = xrealloc(pt->files, (pt->filesz + 1) * sizeof(*f));
 	f = &pt->files[pt->filesz++];
+	memset(f, 0, sizeof(*f));
 	snprintf(f->path, sizeof(f->path), "%s", path);
-	f->bytes = NULL;
-	f->len = 0;
 	return f;
 }
 
-/* File path with the bytes of b, if they differ from old's. */
+/*
+ * File path with the bytes of b, if they differ from old's (NULL: the
+ * file is not there).
+ */
 static void
 pfile_add(struct patch *pt, const char *path, struct buf *b,
     const char *old, size_t oldlen)
 {
 	struct pfile	*f;
 
-	if (b->len == 0)
-		return;		/* empty: not made, so pruned */
 	f = pfile_keep(pt, path);
-	if (oldlen == b->len && memcmp(old, b->p, b->len) == 0)
+	if (old != NULL && oldlen == b->len &&
+	    (b->len == 0 || memcmp(old, b->p, b->len) == 0))
 		return;
 	f->len = b->len;
 	f->bytes = buf_take(b);
@@ -1355,14 +1548,14 @@ is_drop(const size_t *drop, size_t nd, size_t e)
 }
 
 /*
- * The offset in post[0..len) where document d's posting goes, from lo
- * (a posting's start) on: before the first kept posting that ranks
- * after d.  Postings that end at drop[] are the candidates' and are
- * not compared (their documents may be gone).
+ * The offset in post[0..len) where the posting of document (date,
+ * docno) goes, from lo (a posting's start) on: before the first kept
+ * posting that ranks after it.  Postings that end at drop[] are the
+ * candidates' and are not compared (their documents may be gone).
  */
 static size_t
 post_place(struct patch *pt, const char *post, size_t len, size_t lo,
-    const struct sdoc *d, const size_t *drop, size_t nd)
+    const char *date, int64_t docno, const size_t *drop, size_t nd)
 {
 	size_t	 hi = len, mid, s0, s, e;
 
@@ -1377,7 +1570,7 @@ post_place(struct patch *pt, const char *post, size_t len, size_t lo,
 		}
 		if (s >= hi)
 			hi = s0;	/* only dropped ones in [s0, hi) */
-		else if (rank_cmp(pt, post_val(post, s, e), d) < 0)
+		else if (rank_cmp(pt, post_val(post, s, e), date, docno) < 0)
 			lo = e + 1;
 		else
 			hi = s0;
@@ -1419,16 +1612,15 @@ line_put(struct patch *pt, struct buf *b, const char *text, size_t tlen,
 	buf_putc(b, '\t');
 	for (k = 0; t != NULL && k < t->n; k++) {
 		d = &pt->nix.docs[t->p[k] / 2];
-		at = post_place(pt, post, plen, cur, d, drop, nd);
+		at = post_place(pt, post, plen, cur, d->date, d->docno, drop,
+		    nd);
 		post_copy(b, post, cur, at, drop, nd, &di);
 		put_post(b, (uint64_t)d->docno * 2 + (t->p[k] & 1));
 		cur = at;
 	}
 	post_copy(b, post, cur, plen, drop, nd, &di);
 	if (b->len == mark + tlen + 1) {
-		b->len = mark;		/* no posting left: no line */
-		if (b->p != NULL)
-			b->p[mark] = '\0';
+		buf_truncate(b, mark);	/* no posting left: no line */
 		return;
 	}
 	buf_putc(b, '\n');
@@ -1445,6 +1637,7 @@ term_shard(struct patch *pt, unsigned n, int exists, const struct tout *nt,
     size_t ntn, struct buf *b)
 {
 	struct buf	*v = &pt->rbuf;
+	const struct pfile *f;
 	char		 path[4096];
 	const char	*p, *nl, *tab, *end;
 	size_t		 cur = 0, hi = 0, j = 0, o, oh, on = 0, h0, pofs;
@@ -1511,7 +1704,14 @@ term_shard(struct patch *pt, unsigned n, int exists, const struct tout *nt,
 		cur = (size_t)(nl + 1 - v->p);
 	}
 	buf_putn(b, v->p + cur, v->len - cur);
-	pfile_add(pt, path, b, v->p, v->len);
+	pt->tnew[n].touched = 1;
+	pt->tnew[n].p = "";
+	if (b->len > 0) {	/* empty: not made, so pruned */
+		pfile_add(pt, path, b, exists ? v->p : NULL, v->len);
+		f = &pt->files[pt->filesz - 1];
+		pt->tnew[n].p = f->bytes;
+		pt->tnew[n].len = f->len;
+	}
 	return buf_ok(b);
 }
 
@@ -1551,15 +1751,25 @@ doc_shard(struct patch *pt, unsigned n, int exists,
 	for (; j < nn; j++)
 		doc_line(b, byno[j]);
 	snprintf(path, sizeof(path), "search/d/%03x.txt", n);
-	pfile_add(pt, path, b, old->p, old->len);
+	if (b->len > 0)
+		pfile_add(pt, path, b, exists ? old->p : NULL, old->len);
 	return buf_ok(b);
 }
 
+/* Whether docno was fresh in the last index (in search/n/). */
+static int
+was_fresh(const struct patch *pt, int64_t docno)
+{
+	return pt->foldsz > 0 && bsearch(&docno, pt->fold, pt->foldsz,
+	    sizeof(pt->fold[0]), i64_cmp) != NULL;
+}
+
 /*
- * Whether any candidate is in the last index: a document of the index
- * has a line in its doc shard, so the candidates' doc shards tell.  If
- * none is (new items only, the common approval), no term shard holds
- * a posting to drop, and only the shards of the new terms are read.
+ * Whether any candidate is in the last index's search/t/: a document
+ * of the index has a line in its doc shard, so the candidates' doc
+ * shards tell (a fresh one's postings are in search/n/ only).  If none
+ * is (new items only, the common approval), no term shard holds a
+ * posting to drop, and only the shards of the new terms are read.
  * 1 yes, 0 no, -1 error.
  */
 static int
@@ -1571,7 +1781,8 @@ cands_indexed(struct patch *pt, const unsigned char *dmade, struct buf *b)
 	unsigned	 s, last = SEARCH_DOC_SHARDS;
 
 	for (k = 0; k < pt->candsz; k++) {
-		if (!dmade[s = search_doc_shard(pt->cand[k])])
+		if (!dmade[s = search_doc_shard(pt->cand[k])] ||
+		    was_fresh(pt, pt->cand[k]))
 			continue;
 		if (s != last) {
 			snprintf(path, sizeof(path), "%s/search/d/%03x.txt",
@@ -1595,9 +1806,237 @@ cands_indexed(struct patch *pt, const unsigned char *dmade, struct buf *b)
 	return 0;
 }
 
+/*
+ * The last index's search/n/ (the shards nmade[] says it made): every
+ * document named into pt->fold, every posting but the candidates' into
+ * pt->fp.  1 ok, 0 error (printed).
+ */
+static int
+fresh_load(struct patch *pt, const unsigned char *nmade, struct buf *b)
+{
+	char		 path[4096], text[sizeof(pt->fp.v[0].text)];
+	const char	*p, *nl, *tab, *end;
+	uint64_t	*v;
+	size_t		 n, k, i, j;
+	int64_t		 docno;
+	unsigned	 s;
+
+	for (s = 0; s < SEARCH_FRESH_SHARDS; s++) {
+		if (!nmade[s])
+			continue;
+		snprintf(path, sizeof(path), "%s/search/n/%03x.txt", pt->dir,
+		    s);
+		if (buf_read_file(b, path) != 1)
+			return 0;
+		end = b->p + b->len;
+		for (p = b->p; p < end; p = nl + 1) {
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+			    (tab = memchr(p, '\t', (size_t)(nl - p))) ==
+			    NULL || (size_t)(tab - p) >= sizeof(text) ||
+			    (v = search_nums(tab + 1, (size_t)(nl - tab - 1),
+			    &n)) == NULL) {
+				kerr("%s: not an index file", path);
+				return 0;
+			}
+			memcpy(text, p, (size_t)(tab - p));
+			text[tab - p] = '\0';
+			if (text[0] == ' ')
+				strset_add(pt->ffacets, text);
+			for (k = 0; k + 1 < n; k += 2) {
+				docno = (int64_t)(v[k] / 2);
+				pt->fold = xrealloc(pt->fold, (pt->foldsz + 1) *
+				    sizeof(pt->fold[0]));
+				pt->fold[pt->foldsz++] = docno;
+				if (!is_cand(pt, docno))
+					fpost_add(&pt->fp, text, docno,
+					    (int)(v[k] % 2), (uint32_t)v[k + 1],
+					    date_of(pt, docno));
+			}
+			free(v);
+		}
+	}
+	if (pt->foldsz > 0)
+		qsort(pt->fold, pt->foldsz, sizeof(pt->fold[0]), i64_cmp);
+	for (i = j = 0; i < pt->foldsz; i++)
+		if (j == 0 || pt->fold[j - 1] != pt->fold[i])
+			pt->fold[j++] = pt->fold[i];
+	pt->foldsz = j;
+	return 1;
+}
+
+/*
+ * Whether the fresh documents, but for the candidates, are those of the
+ * last index.  They are not when the day's count passed
+ * SEARCH_FRESH_MAX, or a date changed without a queue entry: the patch
+ * does not know which postings move then.
+ */
+static int
+fresh_same(const struct patch *pt)
+{
+	size_t	 i, kept = 0, now = 0;
+
+	for (i = 0; i < pt->foldsz; i++) {
+		if (is_cand(pt, pt->fold[i]))
+			continue;
+		if (!is_fresh(pt, pt->fold[i]))
+			return 0;
+		kept++;
+	}
+	for (i = 0; pt->nfresh > 0 && i < pt->dmcap; i++)
+		if (pt->dm[i].docno != 0 && pt->dm[i].fresh &&
+		    !is_cand(pt, pt->dm[i].docno))
+			now++;
+	return now == kept;
+}
+
+/* The candidates that are fresh now move from pt->nix to pt->fix. */
+static void
+fresh_split(struct patch *pt)
+{
+	struct ix	*f = &pt->fix;
+	size_t		 i, j;
+
+	for (i = j = 0; i < pt->nix.docsz; i++) {
+		if (!is_fresh(pt, pt->nix.docs[i].docno)) {
+			pt->nix.docs[j++] = pt->nix.docs[i];
+			continue;
+		}
+		if (f->docsz == f->doccap) {
+			f->doccap = f->doccap == 0 ? 16 : f->doccap * 2;
+			f->docs = xrealloc(f->docs, f->doccap *
+			    sizeof(f->docs[0]));
+		}
+		f->docs[f->docsz++] = pt->nix.docs[i];
+	}
+	pt->nix.docsz = j;
+}
+
+/*
+ * How many postings of f's term's line in the term shard old[0..len)
+ * rank above f's document (0 if there is no such line: *found says).
+ */
+static uint32_t
+above_count(struct patch *pt, const char *old, size_t len,
+    const struct fpost *f, int *found)
+{
+	const char	*post, *nl;
+	size_t		 at, i, plen, s;
+	uint32_t	 n = 0;
+
+	s = term_place(old, len, 0, f->text, found);
+	if (!*found)
+		return 0;
+	post = (const char *)memchr(old + s, '\t', len - s) + 1;
+	nl = memchr(post, '\n', (size_t)(old + len - post));
+	plen = (size_t)((nl == NULL ? old + len : nl) - post);
+	at = post_place(pt, post, plen, 0, f->date, f->docno, NULL, 0);
+	for (i = 0; i < at; i++)
+		n += (unsigned char)post[i] >= '0' + 32;
+	return n;
+}
+
+static int
+fpost_tshard_cmp(const void *a, const void *b)
+{
+	const struct fpost	*x = *(const struct fpost *const *)a,
+				*y = *(const struct fpost *const *)b;
+
+	return x->tshard < y->tshard ? -1 : x->tshard > y->tshard;
+}
+
+/* emit_fn of a patch: path gets b's bytes if they differ from the file. */
+static int
+pfile_emit(void *arg, const char *path, const struct buf *b)
+{
+	struct patch	*pt = arg;
+	struct buf	 old, nb;
+	char		 full[4096];
+	int		 rc;
+
+	snprintf(full, sizeof(full), "%s/%s", pt->dir, path);
+	buf_init(&old, SEARCH_FILE_MAX);
+	buf_init(&nb, SEARCH_FILE_MAX);
+	if ((rc = buf_read_file(&old, full)) != -1) {
+		buf_putn(&nb, buf_str(b), b->len);
+		pfile_add(pt, path, &nb, rc == 1 ? buf_str(&old) : NULL,
+		    old.len);
+	}
+	buf_free(&old);
+	buf_free(&nb);
+	return rc != -1 && buf_ok(b);
+}
+
+/*
+ * search/n/ patched: the kept postings (fresh_load()) and those of the
+ * fresh candidates (pt->fix).  Each new one, and each kept one in a
+ * term shard that holds a candidate's posting now or did before (its
+ * line may have changed, or a candidate's date moved it past the fresh
+ * document without changing the line), counts again the postings of
+ * its term's line in search/t/ that rank above it: about 300 term
+ * shards read, none written, for a new document.  tmade[] tells which
+ * term shards the last run made.  1 ok, 0 error.
+ */
+static int
+fresh_patch(struct patch *pt, const unsigned char *tmade, struct buf *b)
+{
+	struct tout	*ft;
+	struct fpost	**st;
+	const struct sdoc *d;
+	const char	*old;
+	char		 path[4096];
+	size_t		 ftsz, i, k, n = 0, len;
+	unsigned	 s;
+	int		 found, ok = 0;
+
+	ft = terms_sorted(&pt->fix, &ftsz);
+	for (i = 0; i < ftsz; i++)
+		for (k = 0; k < ft[i].t->n; k++) {
+			d = &pt->fix.docs[ft[i].t->p[k] / 2];
+			fpost_add(&pt->fp, ft[i].text, d->docno,
+			    (int)(ft[i].t->p[k] & 1), 0, d->date);
+			pt->fp.v[pt->fp.n - 1].stale = 1;
+		}
+	st = xcalloc(pt->fp.n + 1, sizeof(st[0]));
+	for (i = 0; i < pt->fp.n; i++)
+		if (pt->fp.v[i].stale || pt->tnew[pt->fp.v[i].tshard].touched)
+			st[n++] = &pt->fp.v[i];
+	if (n > 0)
+		qsort(st, n, sizeof(st[0]), fpost_tshard_cmp);
+	for (i = 0; i < n; i++) {
+		s = st[i]->tshard;
+		if (i == 0 || s != st[i - 1]->tshard) {
+			old = pt->tnew[s].p;
+			len = pt->tnew[s].len;
+			buf_reset(b);
+			if (old == NULL && tmade[s]) {
+				snprintf(path, sizeof(path),
+				    "%s/search/t/%03x.txt", pt->dir, s);
+				if (buf_read_file(b, path) != 1)
+					goto out;
+				old = buf_str(b);
+				len = b->len;
+			} else if (old == NULL) {
+				old = "";
+				len = 0;
+			}
+		}
+		st[i]->above = above_count(pt, old, len, st[i], &found);
+		/* A facet term in neither part before: see term_shard(). */
+		if (!found && st[i]->text[0] == ' ' &&
+		    !strset_has(pt->ffacets, st[i]->text))
+			pt->newfacet = 1;
+	}
+	ok = fresh_files(pt->fp.v, pt->fp.n, pt->nfresh, pfile_emit, pt);
+out:
+	free(st);
+	free(ft);
+	return ok;
+}
+
 /* Which shard files the last run made, from the manifest. */
 static int
-shards_made(struct patch *pt, unsigned char *tmade, unsigned char *dmade)
+shards_made(struct patch *pt, unsigned char *tmade, unsigned char *dmade,
+    unsigned char *nmade)
 {
 	static const char sql[] = "SELECT path FROM site_file "
 	    "WHERE path >= 'search/' AND path < 'search0'";
@@ -1610,7 +2049,7 @@ shards_made(struct patch *pt, unsigned char *tmade, unsigned char *dmade)
 	if ((st = db_prep(pt->db, sql)) == NULL)
 		return 0;
 	while ((rc = db_row(pt->db, st)) == 1) {
-		/* "search/t/XXX.txt", "search/d/XXX.txt": 3 hex digits */
+		/* "search/[tdn]/XXX.txt": 3 hex digits */
 		path = db_col_text(st, 0);
 		if (strlen(path) != 16 || strcmp(path + 12, ".txt") != 0 ||
 		    strspn(path + 9, "0123456789abcdef") != 3)
@@ -1622,6 +2061,9 @@ shards_made(struct patch *pt, unsigned char *tmade, unsigned char *dmade)
 		else if (strncmp(path, "search/d/", 9) == 0 &&
 		    n < SEARCH_DOC_SHARDS)
 			dmade[n] = 1;
+		else if (strncmp(path, "search/n/", 9) == 0 &&
+		    n < SEARCH_FRESH_SHARDS)
+			nmade[n] = 1;
 	}
 	return rc == 0;
 }
@@ -1634,38 +2076,45 @@ shards_made(struct patch *pt, unsigned char *tmade, unsigned char *dmade)
 static int
 patch_run(struct patch *pt)
 {
-	unsigned char	*tmade, *dmade;
+	unsigned char	*tmade, *dmade, nmade[SEARCH_FRESH_SHARDS];
 	struct buf	 old, b;
 	char		 path[4096];
-	size_t		 i, j, k;
+	size_t		 i, j, k, nd;
 	unsigned	 s;
 	int		 ok = 0, old_cands;
 
 	tmade = xcalloc(SEARCH_TERM_SHARDS, 1);
 	dmade = xcalloc(SEARCH_DOC_SHARDS, 1);
+	memset(nmade, 0, sizeof(nmade));
+	pt->ffacets = strset_new();
 	buf_init(&pt->rbuf, SEARCH_FILE_MAX);
 	buf_init(&old, SEARCH_FILE_MAX);
 	buf_init(&b, SEARCH_FILE_MAX);
 	/* Files of another format are not patched. */
 	snprintf(path, sizeof(path), "%s/search/manifest.json", pt->dir);
-	manifest_text(&b);
+	manifest_head(&b);
 	pt->why = "the last index is of another format";
-	if (buf_read_file(&old, path) != 1 || old.len != b.len ||
+	if (buf_read_file(&old, path) != 1 || old.len <= b.len ||
 	    memcmp(old.p, b.p, b.len) != 0)
 		goto out;
 	pt->why = "too many items queued";
 	if (!cands_load(pt))
 		goto out;
-	pt->why = "a read failed";
-	if (!docs_load(pt->db, pt->today, &pt->nix, pt->only) ||
-	    !terms_build(&pt->nix))
-		goto out;
 	pt->why = "a date is not YYYY-MM-DD";
 	if (!dates_load(pt))
 		goto out;
 	pt->why = "a read failed";
-	if (!shards_made(pt, tmade, dmade))
+	if (!docs_load(pt->db, pt->today, &pt->nix, pt->only))
 		goto out;
+	fresh_split(pt);
+	if (!terms_build(&pt->nix) || !terms_build(&pt->fix) ||
+	    !shards_made(pt, tmade, dmade, nmade) ||
+	    !fresh_load(pt, nmade, &old))
+		goto out;
+	pt->why = "the day's new documents changed otherwise";
+	if (!fresh_same(pt))
+		goto out;
+	pt->why = "a read failed";
 	if ((old_cands = cands_indexed(pt, dmade, &old)) == -1)
 		goto out;
 	pt->nt = terms_sorted(&pt->nix, &pt->ntsz);
@@ -1679,6 +2128,8 @@ patch_run(struct patch *pt)
 		    tmade[s], pt->nt + i, j - i, &b))
 			goto out;
 	}
+	if (!fresh_patch(pt, tmade, &old))
+		goto out;
 	/* A new facet may be one too many: the recompute says. */
 	pt->why = pt->lost ? "a posting's document has no date now" :
 	    "a new facet term";
@@ -1686,15 +2137,18 @@ patch_run(struct patch *pt)
 		goto out;
 	pt->why = "a read failed";
 	/* Doc shards: those of candidates patched, the others kept. */
-	pt->byno = xcalloc(pt->nix.docsz + 1, sizeof(pt->byno[0]));
+	nd = pt->nix.docsz + pt->fix.docsz;
+	pt->byno = xcalloc(nd + 1, sizeof(pt->byno[0]));
 	for (i = 0; i < pt->nix.docsz; i++)
 		pt->byno[i] = &pt->nix.docs[i];
-	if (pt->nix.docsz > 0)
-		qsort(pt->byno, pt->nix.docsz, sizeof(pt->byno[0]), byno_cmp);
+	for (i = 0; i < pt->fix.docsz; i++)
+		pt->byno[pt->nix.docsz + i] = &pt->fix.docs[i];
+	if (nd > 0)
+		qsort(pt->byno, nd, sizeof(pt->byno[0]), byno_cmp);
 	for (k = 0; k < pt->candsz; k++)
 		dmade[search_doc_shard(pt->cand[k])] |= 2;
 	for (j = 0, s = 0; s < SEARCH_DOC_SHARDS; s++) {
-		for (i = j; j < pt->nix.docsz &&
+		for (i = j; j < nd &&
 		    search_doc_shard(pt->byno[j]->docno) == s; j++)
 			;
 		if (dmade[s] & 2) {
@@ -1728,6 +2182,10 @@ patch_free(struct patch *pt)
 	for (i = 0; i < pt->filesz; i++)
 		free(pt->files[i].bytes);
 	ix_free(&pt->nix);
+	ix_free(&pt->fix);
+	free(pt->fp.v);
+	free(pt->fold);
+	strset_free(pt->ffacets);
 	free(pt->files);
 	free(pt->cand);
 	free(pt->byno);
@@ -1790,8 +2248,7 @@ prefetch_run(void *arg)
 		files_write_here(pt);
 		return NULL;
 	}
-	p->ok = docs_load(pt->db, pt->today, &p->ix, NULL) &&
-	    terms_build(&p->ix);
+	p->ok = ix_compute(pt->db, pt->today, &p->ix);
 	return NULL;
 }
 
@@ -1906,7 +2363,7 @@ patch_write(struct rctx *r, const struct patch *pt)
 		ok = put_file(r, pt->files[i].path, &b);
 	}
 	buf_init(&b, 0);
-	manifest_text(&b);
+	manifest_text(&b, pt->nfresh);
 	ok = ok && put_file(r, "search/manifest.json", &b);
 	buf_free(&b);
 	return ok;
@@ -1942,8 +2399,7 @@ render_index(struct rctx *r, const struct idlist *ids)
 	if (r->searchpre != NULL)
 		ok = prefetch_take(r, &ix, &pre);
 	else
-		ok = docs_load(r->g->db, r->g->today, &ix, NULL) &&
-		    terms_build(&ix);
+		ok = ix_compute(r->g->db, r->g->today, &ix);
 	if (getenv("KENMIN_TIMINGS") != NULL)
 		patch_say(pre);
 	if (ok && pre != NULL && pre->patched)
@@ -2040,9 +2496,9 @@ cmd_search_check(struct gen *g, int argc, char *argv[])
 	c.dir = g->cfg->site_dir;
 	c.made = strset_new();
 	buf_init(&c.disk, SEARCH_FILE_MAX);
-	ok = docs_load(g->db, g->today, &ix, NULL) && terms_build(&ix) &&
+	ok = ix_compute(g->db, g->today, &ix) &&
 	    files_write(&ix, chk_emit, &c) && chk_extra(&c, 't') &&
-	    chk_extra(&c, 'd');
+	    chk_extra(&c, 'd') && chk_extra(&c, 'n');
 	if (ok)
 		printf("search-check: %zu files, %zu differ\n", c.files,
 		    c.differ);

@@ -247,26 +247,20 @@ dir_uncache(struct site *s)
 }
 
 /*
- * A descriptor for the directory reldir (n bytes; "" is site_dir),
- * opened component by component without following symlinks; with
- * create, missing directories are made (0755).  The descriptor is
- * cached and owned by s: do not close it.  -1 on error (errno set).
+ * A new descriptor for the directory reldir (n > 0 bytes) under the
+ * directory rootfd, opened component by component without following
+ * symlinks; with create, missing directories are made (0755).  -1 on
+ * error (errno set).
  */
 static int
-dir_open(struct site *s, const char *reldir, size_t n, int create)
+dir_walk(int rootfd, const char *reldir, size_t n, int create)
 {
 	char		 comp[SITE_NAME_MAX + 1];
 	const char	*p, *e, *end;
 	int		 fd, nfd;
 	size_t		 cn;
 
-	if (n == 0)
-		return s->rootfd;
-	if (s->cdir != NULL && strlen(s->cdir) == n &&
-	    memcmp(s->cdir, reldir, n) == 0)
-		return s->cfd;
-	dir_uncache(s);
-	fd = s->rootfd;
+	fd = rootfd;
 	end = reldir + n;
 	for (p = reldir; p < end; p = e + 1) {
 		if ((e = memchr(p, '/', (size_t)(end - p))) == NULL)
@@ -288,23 +282,43 @@ dir_open(struct site *s, const char *reldir, size_t n, int create)
 		}
 		if (nfd == -1)
 			goto fail;
-		if (fd != s->rootfd)
+		if (fd != rootfd)
 			close(fd);
 		fd = nfd;
 		if (e == end)
 			break;
 	}
-	s->cdir = xstrndup(reldir, n);
-	s->cfd = fd;
 	return fd;
 fail:
-	if (fd != s->rootfd) {
+	if (fd != rootfd) {
 		int	 save = errno;
 
 		close(fd);
 		errno = save;
 	}
 	return -1;
+}
+
+/*
+ * A descriptor for the directory reldir (n bytes; "" is site_dir), as
+ * dir_walk(), cached and owned by s: do not close it.
+ */
+static int
+dir_open(struct site *s, const char *reldir, size_t n, int create)
+{
+	int	 fd;
+
+	if (n == 0)
+		return s->rootfd;
+	if (s->cdir != NULL && strlen(s->cdir) == n &&
+	    memcmp(s->cdir, reldir, n) == 0)
+		return s->cfd;
+	dir_uncache(s);
+	if ((fd = dir_walk(s->rootfd, reldir, n, create)) == -1)
+		return -1;
+	s->cdir = xstrndup(reldir, n);
+	s->cfd = fd;
+	return fd;
 }
 
 /* Split relpath into its directory length and its last component. */
@@ -753,7 +767,7 @@ site_put_written(struct site *s, const char *relpath, const void *bytes,
 
 /*
  * For a thread that is not the run's: write relpath of site directory
- * dir (its directory must exist) atomically with bytes; *sb gets its
+ * dir atomically with bytes (its directory made if missing); *sb gets its
  * stat data.  n makes the temporary name unique among the thread's.
  * The run must have called site_dirty() first, and then hands the
  * file to site_put_written().  1 ok, 0 error (printed).
@@ -762,23 +776,22 @@ int
 site_write_file(const char *dir, const char *relpath, unsigned long n,
     const void *bytes, size_t len, struct stat *sb)
 {
-	char		 path[PATH_MAX];
 	const char	*base;
 	size_t		 dlen;
-	int		 dfd, rc;
+	int		 rootfd, dfd = -1, rc = 0;
 
 	base = base_of(relpath, &dlen);
-	if ((size_t)snprintf(path, sizeof(path), "%s/%.*s", dir, (int)dlen,
-	    relpath) >= sizeof(path)) {
-		kerr("%s/%s: path too long", dir, relpath);
-		return 0;
-	}
-	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		kerr("%s: %s", path, strerror(errno));
-		return 0;
-	}
-	rc = write_atomic(dir, "t", n, dfd, base, relpath, bytes, len, sb);
-	close(dfd);
+	if ((rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (dfd = dlen == 0 ? rootfd : dir_walk(rootfd, relpath, dlen,
+	    1)) == -1)
+		kerr("%s/%.*s: %s", dir, (int)dlen, relpath, strerror(errno));
+	else
+		rc = write_atomic(dir, "t", n, dfd, base, relpath, bytes,
+		    len, sb);
+	if (dfd != -1 && dfd != rootfd)
+		close(dfd);
+	if (rootfd != -1)
+		close(rootfd);
 	return rc;
 }
 

@@ -34,6 +34,8 @@ void	 buf_puts(struct buf *, const char *);
 void	 buf_printf(struct buf *, const char *, ...)
 		__attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list);
+/* Cut the contents back to their first len bytes (len <= b->len). */
+void	 buf_truncate(struct buf *, size_t len);
 /* Give the contents to the caller (who frees them) and reset the buffer. */
 char	*buf_take(struct buf *);
 

@@ -188,55 +188,96 @@ post_cmp(const void *a, const void *b)
 	return x->docno < y->docno ? -1 : x->docno > y->docno;
 }
 
+uint64_t *
+search_nums(const char *line, size_t len, size_t *n)
+{
+	const char	*p, *end = line + len;
+	uint64_t	*v, x = 0;
+	int		 d;
+
+	for (*n = 0, p = line; p < end; p++)
+		if (*p >= '0' + 32)
+			(*n)++;
+	v = xcalloc(*n + 1, sizeof(v[0]));
+	for (*n = 0, p = line; p < end; p++) {
+		d = (unsigned char)*p - '0';
+		if (d < 0 || d >= 64 || x > (UINT64_MAX >> 6)) {
+			free(v);
+			return NULL;
+		}
+		x = (x << 5) | (uint64_t)(d & 31);
+		if (d < 32)
+			continue;
+		v[(*n)++] = x;
+		x = 0;
+	}
+	if (x != 0) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* The line of term in the shard of sub ('t' or 'n'), or NULL. */
+static const char *
+term_line(struct qstate *st, char sub, unsigned shards, const char *term,
+    size_t *len, int *err)
+{
+	const struct shard	*s;
+
+	s = shard_get(st, sub, search_hash(term, strlen(term)) % shards, err);
+	return s == NULL ? NULL : shard_line(s, term, strlen(term), len);
+}
+
 /*
- * Load the postings of pl->term.  1 ok (an unknown term has none), 0
- * on error (printed).
+ * Load the postings of pl->term: its line in search/t/ with the fresh
+ * documents' postings of search/n/ merged in (each pair's second number
+ * says how many of the first line's postings come before it).  1 ok (an
+ * unknown term has none), 0 on error (printed).
  */
 static int
 plist_load(struct qstate *st, struct plist *pl)
 {
-	const struct shard	*s;
-	const char		*line, *p, *end;
-	size_t			 len, n;
-	int64_t			 v;
-	int			 err = 0, d;
+	const char	*line;
+	uint64_t	*b = NULL, *f = NULL;
+	size_t		 len, bn = 0, fn = 0, i, k;
+	int		 err = 0, ok = 0;
 
-	s = shard_get(st, 't', search_hash(pl->term, strlen(pl->term)) %
-	    SEARCH_TERM_SHARDS, &err);
-	if (s == NULL)
-		return !err;
-	line = shard_line(s, pl->term, strlen(pl->term), &len);
-	if (line == NULL)
-		return 1;
-	end = line + len;
-	for (n = 0, p = line; p < end; p++)
-		if (*p >= '0' + 32)
-			n++;
-	pl->p = xcalloc(n + 1, sizeof(pl->p[0]));
-	for (p = line, v = 0; p < end; p++) {
-		d = (unsigned char)*p - '0';
-		if (d < 0 || d >= 64 || v > (INT64_MAX >> 5)) {
-			kerr("search: bad posting in shard of \"%s\"",
-			    pl->term);
-			return 0;
-		}
-		v = (v << 5) | (d & 31);
-		if (d < 32)
-			continue;
-		pl->p[pl->len].docno = v / 2;
-		pl->p[pl->len].title = (int)(v % 2);
-		pl->len++;
-		v = 0;
+	line = term_line(st, 't', SEARCH_TERM_SHARDS, pl->term, &len, &err);
+	if (err)
+		goto out;
+	if (line != NULL && (b = search_nums(line, len, &bn)) == NULL)
+		goto bad;
+	line = term_line(st, 'n', SEARCH_FRESH_SHARDS, pl->term, &len, &err);
+	if (err)
+		goto out;
+	if (line != NULL && ((f = search_nums(line, len, &fn)) == NULL ||
+	    fn % 2 != 0))
+		goto bad;
+	pl->p = xcalloc(bn + fn / 2 + 1, sizeof(pl->p[0]));
+	for (i = k = 0; i < bn || k < fn; ) {
+		if (k < fn && f[k + 1] == i) {
+			pl->p[pl->len].docno = (int64_t)(f[k] / 2);
+			pl->p[pl->len++].title = (int)(f[k] % 2);
+			k += 2;
+		} else if (i < bn && (k == fn || f[k + 1] > i)) {
+			pl->p[pl->len].docno = (int64_t)(b[i] / 2);
+			pl->p[pl->len++].title = (int)(b[i] % 2);
+			i++;
+		} else		/* out of order, or past the line's end */
+			goto bad;
 	}
-	if (v != 0) {
-		kerr("search: truncated posting in shard of \"%s\"",
-		    pl->term);
-		return 0;
-	}
-	pl->byno = xcalloc(pl->len, sizeof(pl->byno[0]));
+	pl->byno = xcalloc(pl->len + 1, sizeof(pl->byno[0]));
 	memcpy(pl->byno, pl->p, pl->len * sizeof(pl->p[0]));
 	qsort(pl->byno, pl->len, sizeof(pl->byno[0]), post_cmp);
-	return 1;
+	ok = 1;
+	goto out;
+bad:
+	kerr("search: bad postings of \"%s\"", pl->term);
+out:
+	free(b);
+	free(f);
+	return ok;
 }
 
 static const struct post *

@@ -5,7 +5,8 @@
  * search.js implements the same rules for the browser.
  *
  * Files (all UTF-8 text, one record a line, tab-separated):
- *   search/manifest.json  version, shard counts, page size, limits
+ *   search/manifest.json  version, shard counts, page size, limits,
+ *                         and "fresh": how many documents are fresh
  *   search/t/XXX.txt      "TERM\tPOSTINGS" lines sorted by TERM bytes;
  *                         XXX = search_hash(TERM) % SEARCH_TERM_SHARDS,
  *                         three lower-case hex digits; POSTINGS is one
@@ -20,9 +21,27 @@
  *                         XXX = search_doc_shard(docno) in hex,
  *                         sorted by docno; no field holds a tab or a
  *                         line break
+ *   search/n/XXX.txt      the fresh documents' postings (those first
+ *                         published today, see below): "TERM\tPAIRS"
+ *                         lines sorted by TERM bytes, XXX =
+ *                         search_hash(TERM) % SEARCH_FRESH_SHARDS.
+ *                         PAIRS is two numbers per fresh document having
+ *                         the term, in the global order: docno * 2 +
+ *                         (term in title), then how many postings of the
+ *                         term's line in search/t/ rank above it (both
+ *                         written as postings are).  Merging them into
+ *                         the term's postings gives the list the term
+ *                         would have had with every document in search/t/.
  * docno = id * 16 + a kind code, so it never changes while the item
  * exists.  A shard with no line is not written (a reader treats a
- * missing shard as empty).
+ * missing shard as empty), except that while any document is fresh
+ * (manifest "fresh" > 0) every search/n/ shard is written.
+ *
+ * Fresh documents: those whose published_at falls on the build's date
+ * (Asia/Tokyo), unless there are more than SEARCH_FRESH_MAX of them (then
+ * none is).  A new approval thus changes the small search/n/ shards and
+ * one doc shard, not the ~300 term shards its terms fall in; the date's
+ * change (the nightly publish) moves them into search/t/.
  *
  * Terms: every code point and every two adjacent code points within a
  * word of the normalised text (text_normalize; words split at spaces)
@@ -43,8 +62,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SEARCH_VERSION		2
+#define SEARCH_VERSION		3
 #define SEARCH_TERM_SHARDS	1024
+#define SEARCH_FRESH_SHARDS	32
+#define SEARCH_FRESH_MAX	200	/* fresh documents, at most */
 #define SEARCH_DOC_SHARDS	4096
 #define SEARCH_PAGE_SIZE	20
 #define SEARCH_MAX_PAGE		50	/* paging stops here (R485) */
@@ -69,6 +90,12 @@ unsigned search_doc_shard(int64_t docno);
  */
 void	 search_terms(const char *norm,
 	    void (*fn)(void *, const char *, size_t), void *arg);
+
+/*
+ * The numbers of a postings line (see above) into a new array of *n;
+ * NULL if the line is malformed.
+ */
+uint64_t *search_nums(const char *line, size_t len, size_t *n);
 
 struct search_hit {
 	int64_t		 docno;

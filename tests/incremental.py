@@ -15,13 +15,19 @@ replace an upload's bytes; later steps pick such changes at random.
 Standard library only.
 """
 
+import calendar
 import os
 import random
 import sqlite3
 import subprocess
 import sys
+import time
 
-NOW = 1767225600
+
+def day_start(today):
+    """09:00 in Japan on TODAY: the changes are made (and approved) that
+    day, so new items are the search index's fresh documents."""
+    return calendar.timegm(time.strptime(today, "%Y-%m-%d"))
 
 
 def one(db, sql, args=()):
@@ -105,9 +111,9 @@ def upload_step(db, rng, a, t, n, updir):
     return None
 
 
-def step(db, rng, today, n, updir):
+def step(db, rng, today, now, n, updir):
     """Make one change; return (what, [(kind, id)]) or None to retry."""
-    t = NOW + n * 60
+    t = now + n * 60
     if n < len(FIRST):
         r = upload_step(db, rng, FIRST[n], t, n, updir)
         if r is not None:
@@ -275,6 +281,7 @@ def main(argv):
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
     path, steps, seed, today = argv[1], int(argv[2]), int(argv[3]), argv[4]
+    now = day_start(today)
     cmd = argv[6:]
     rng = random.Random(seed)
     done = {}
@@ -283,7 +290,7 @@ def main(argv):
         db = sqlite3.connect(path)
         db.execute("PRAGMA foreign_keys = ON")
         try:
-            r = step(db, rng, today, n, updir)
+            r = step(db, rng, today, now, n, updir)
         except sqlite3.IntegrityError as e:
             print("# step %d: skipped (%s)" % (n, e))
             db.rollback()
@@ -297,7 +304,7 @@ def main(argv):
         for kind, i in items:
             db.execute("INSERT INTO publish_queue (kind, item_id, reason,"
                        " enqueued_at) VALUES (?, ?, ?, ?)",
-                       (kind, i, what, NOW + n))
+                       (kind, i, what, now + n))
         db.commit()
         db.close()
         done[what] = done.get(what, 0) + 1

@@ -219,10 +219,10 @@ Q "INSERT INTO grant_item (id, apply_until, $gcols) SELECT $gn,
     FROM grant_area WHERE grant_id = $gsrc"
 enq event "$n"
 enq grant "$gn"
-old_parts() {
+old_parts() {	# old_parts [PREDICATE...]: the past and closed list pages
 	(cd "$W/incr-site" && find events/past events/field grants/closed \
-	    grants/field grants/area -path '*/past/*.html' -o \
-	    -path '*/closed/*.html')
+	    grants/field grants/area \( -path '*/past/*.html' -o \
+	    -path '*/closed/*.html' \) "$@")
 }
 npast=$(find "$W/incr-site/events/past" -name '*.html' | wc -l)
 nclosed=$(find "$W/incr-site/grants/closed" -name '*.html' | wc -l)
@@ -238,8 +238,7 @@ if pub "new upcoming event $n, new open grant $gn"; then
 	check "a new open grant renders no page of grants/closed/ ($nclosed kept)" \
 	    test "$(rendered_in 'grants: closed')" = 0 -a \
 	    "$(kept_in 'grants: closed')" = "$nclosed" -a "$nclosed" -gt 20
-	(cd "$W/incr-site" && old_parts | xargs -r find -newer "$W/stamp") \
-	    >"$W/newer.out"
+	old_parts -newer "$W/stamp" >"$W/newer.out" 2>&1
 	if [ ! -s "$W/newer.out" ] && [ "$nold" -gt 400 ]; then
 		ok "no past or closed list page ($nold, per field and area too) was written"
 	else

@@ -13,7 +13,10 @@ check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 F=$KENMIN_FIXTURE S=$F/site T=$KENMIN_TMP G=$KENMIN_ROOT/tests/search
 TODAY=$(cat "$F/today")
 
-check "index: manifest" "grep -q '\"version\":2' '$S/search/manifest.json'"
+check "index: manifest" "grep -q '\"version\":3' '$S/search/manifest.json'"
+# The demo has documents first published on the fixture's date: fresh,
+# in search/n/ (lib/search.h), which every reader merges in.
+check "index: fresh documents, every fresh shard" "grep -q '\"fresh\":[1-9]' '$S/search/manifest.json' && [ \$(ls '$S/search/n' | wc -l) -eq 32 ]"
 check "index: term shards" "[ \$(ls '$S/search/t' | wc -l) -gt 500 ]"
 check "index: doc shards" "[ \$(ls '$S/search/d' | wc -l) -gt 1000 ]"
 check "index: static search page" "grep -q 'id=\"search-results\" aria-live=\"polite\"' '$S/search/index.html'"
@@ -25,6 +28,11 @@ check "index: an individual member is not named" "[ -z '$name' ] || ! grep -rqF 
 /usr/bin/python3 "$G/expect.py" "$F/k.db" "$TODAY" "$G/golden.tsv" >"$T/expect" 2>"$T/err"
 check "golden: oracle ran (>= 50 queries)" "[ \$(wc -l <'$T/expect') -ge 50 ]"
 check "golden: some queries have hits" "[ \$(awk -F'\t' '\$2 > 0' '$T/expect' | wc -l) -ge 40 ]"
+sqlite3 -readonly "$F/k.db" "SELECT '/events/' || id || '.html' FROM event
+    WHERE date(published_at, 'unixepoch', '+9 hours') = '$TODAY' UNION ALL
+    SELECT '/grants/' || id || '.html' FROM grant_item
+    WHERE date(published_at, 'unixepoch', '+9 hours') = '$TODAY'" >"$T/fresh"
+check "golden: fresh documents among the hits expected" "[ \$(tr ',\t' '\n\n' <'$T/expect' | grep -cFxf '$T/fresh') -ge 10 ]"
 
 "$G/cgi.sh" "$KENMIN_CGI" "$F/k.ini" "$G/golden.tsv" >"$T/cgi" 2>>"$T/err"
 node "$G/run.js" "$S" "$G/golden.tsv" >"$T/js.all" 2>>"$T/err"

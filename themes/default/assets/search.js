@@ -141,8 +141,8 @@
 		}
 	}
 
-	/* Decode postings (see lib/search.h) into [docno, title] pairs. */
-	function postings(line) {
+	/* The numbers of a postings line (see lib/search.h). */
+	function nums(line) {
 		var out = [], v = 0, i, d;
 
 		for (i = 0; line !== null && i < line.length; i++) {
@@ -152,8 +152,34 @@
 			v = v * 32 + (d & 31);
 			if (d < 32)
 				continue;
-			out.push([Math.floor(v / 2), v % 2]);
+			out.push(v);
 			v = 0;
+		}
+		if (v !== 0)
+			throw new Error("truncated posting");
+		return out;
+	}
+
+	/*
+	 * A term's postings as [docno, title] pairs: its line in t/ with
+	 * the fresh documents' of n/ merged in (each pair there: a posting,
+	 * then how many of the t/ line's postings come before it).
+	 */
+	function postings(line, fresh) {
+		var b = nums(line), f = nums(fresh), out = [], i = 0, k = 0;
+
+		if (f.length % 2 !== 0)
+			throw new Error("bad fresh postings");
+		while (i < b.length || k < f.length) {
+			if (k < f.length && f[k + 1] === i) {
+				out.push([Math.floor(f[k] / 2), f[k] % 2]);
+				k += 2;
+			} else if (i < b.length && (k === f.length ||
+			    f[k + 1] > i)) {
+				out.push([Math.floor(b[i] / 2), b[i] % 2]);
+				i++;
+			} else
+				throw new Error("bad fresh postings");
 		}
 		return out;
 	}
@@ -205,19 +231,30 @@
 		}
 		pending = qt.terms.length;
 		qt.terms.forEach(function (t, i) {
-			get("t/" + hex3(hash(t.term) % m.termShards) + ".txt",
-			    function (err, text) {
-				if (err)
-					return fail(err);
-				try {
-					lists[i] = { word: t.word,
-					    p: postings(shardLine(text, t.term)) };
-				} catch (e) {
-					return fail(e);
-				}
-				if (--pending === 0)
-					merge();
-			});
+			var h = hash(t.term), got = {}, want = m.fresh > 0 ? 2 : 1;
+
+			function one(key, path) {
+				get(path, function (err, text) {
+					if (err)
+						return fail(err);
+					got[key] = shardLine(text, t.term);
+					if (--want > 0)
+						return;
+					try {
+						lists[i] = { word: t.word,
+						    p: postings(got.t,
+						    got.n || null) };
+					} catch (e) {
+						return fail(e);
+					}
+					if (--pending === 0)
+						merge();
+				});
+			}
+			one("t", "t/" + hex3(h % m.termShards) + ".txt");
+			if (m.fresh > 0)
+				one("n", "n/" + hex3(h % m.freshShards) +
+				    ".txt");
 		});
 
 		function merge() {
