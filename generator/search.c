@@ -80,8 +80,13 @@ static const struct {
 #define PUBDATE(c)	"COALESCE(date(" c ", 'unixepoch', '+9 hours'), '')"
 #define T(c)		"COALESCE(" c ", '')"
 #define CSV(sql)	"(SELECT group_concat(x) FROM (SELECT " sql "))"
-/* Fresh: first published on the build's date (see search.h). */
-#define FRESH(t)	"(" PUBDATE(t ".published_at") " = ?1)"
+/*
+ * Fresh: first published on the build's date in Japan (see search.h),
+ * as a range of published_at so that an index can find them.
+ */
+#define DAY0		"CAST(strftime('%s', ?1) AS INTEGER)"
+#define FRESH(t)	"(" t ".published_at >= " DAY0 " - 32400 AND " t \
+	".published_at < " DAY0 " + 54000)"
 
 /*
  * One statement per source table, all with the same columns:
@@ -164,14 +169,17 @@ static const struct {
 
 /*
  * The statements' columns named, to wrap them: an ids-only variant (?2
- * a JSON array of ids) and a variant that reads only the dates.
+ * a JSON array of ids), the date of one id (?2), and the number of
+ * fresh documents.
  */
 #define QCOLS	"q(id, date, title, body, var, fids, aids, gids, pid, " \
 	"open, muni, occ, fresh)"
 #define ONLY(s)	"WITH " QCOLS " AS (" s ") SELECT * FROM q " \
 	"WHERE id IN (SELECT value FROM json_each(?2))"
-#define DATES(s) "WITH " QCOLS " AS (" s ") SELECT id, date, var, " \
-	"fresh FROM q"
+#define DATE1(s) "WITH " QCOLS " AS (" s ") SELECT id, date, var, " \
+	"fresh FROM q WHERE id = ?2"
+#define NFRESH(s) "WITH " QCOLS " AS (" s ") SELECT count(*) FROM q " \
+	"WHERE fresh"
 #define EACH(W)	{ W(Q_ORG), W(Q_EVENT), W(Q_GRANT), W(Q_REPORT), W(Q_BOOK), \
 	W(Q_NOTICE), W(Q_NEWS), W(Q_MEMBER), W(Q_POSTING), W(Q_INTERVIEW), \
 	W(Q_PAGE) }
@@ -179,7 +187,8 @@ static const struct {
 
 static const char *const sqls[] = EACH(ALL);
 static const char *const sqls_only[] = EACH(ONLY);
-static const char *const sqls_dates[] = EACH(DATES);
+static const char *const sqls_date1[] = EACH(DATE1);
+static const char *const sqls_nfresh[] = EACH(NFRESH);
 
 /* The kind each statement yields, before its variant column decides. */
 static const enum sk sql_kind[] = { SK_ORG, SK_EVENT, SK_GRANT, SK_REPORT,
@@ -1027,7 +1036,6 @@ ix_free(struct ix *ix)
 #define PATCH_KINDS	(KBIT(K_ORG) | KBIT(K_EVENT) | KBIT(K_GRANT) | \
 	KBIT(K_REPORT) | KBIT(K_BOOK) | KBIT(K_NOTICE) | KBIT(K_NEWSLETTER) | \
 	KBIT(K_MEMBER) | KBIT(K_POSTING) | KBIT(K_INTERVIEW) | KBIT(K_PAGE))
-#define DATE_MAX	11	/* "YYYY-MM-DD" and its NUL */
 #define CAND_BITS	4096	/* filter in front of cand[], a power of 2 */
 #define PAIRS_MAX	16	/* see hits_find() */
 
@@ -1042,11 +1050,14 @@ static const char sql_member_postings[] =
 	"SELECT id FROM posting WHERE member_id IN "
 	"(SELECT value FROM json_each(?1)) ORDER BY id";
 
-/* One document's date, for ranks, and whether it is fresh. */
+/*
+ * One document's date, for ranks, and whether it is fresh, read when
+ * first needed; date is NULL if there is no such public document.
+ */
 struct dmap {
 	int64_t		 docno;
-	char		 date[DATE_MAX];
-	char		 fresh;
+	char		*date;
+	int		 fresh;
 };
 
 /* A file of the patched index: its new bytes, or kept as it is. */
@@ -1073,9 +1084,10 @@ struct patch {
 	const struct sdoc **byno;	/* both's docs by (doc shard, docno) */
 	struct tout	*nt;		/* nix's terms by (shard, text) */
 	size_t		 ntsz;
-	struct dmap	*dm;		/* every document's date: dmap_slot() */
+	struct dmap	*dm;		/* documents' dates: dmap_get() */
 	size_t		 dmsz, dmcap;
 	size_t		 nfresh;	/* fresh documents now (fresh_on()) */
+	int		 dberr;		/* a date read failed (printed) */
 	struct fposts	 fp;		/* search/n/'s postings */
 	int64_t		*fold;		/* documents in search/n/ before */
 	size_t		 foldsz;
@@ -1248,50 +1260,81 @@ dmap_slot(const struct patch *pt, int64_t docno)
 	return &pt->dm[h];
 }
 
-/* Every document's date, by docno.  1 ok, 0 recompute instead. */
-static int
-dates_load(struct patch *pt)
+/* The statement that reads documents of kind code. */
+static size_t
+code_stmt(enum sk code)
+{
+	enum sk	 codes[4];
+	size_t	 i, c, n;
+
+	for (i = 0; i < KENMIN_NELEM(sqls); i++)
+		for (c = 0, n = stmt_codes(i, codes); c < n; c++)
+			if (codes[c] == code)
+				return i;
+	return 0;
+}
+
+/*
+ * docno's date and freshness, read with one query the first time: a
+ * patch compares a few thousand documents, of the 24,000 (scale 1) to
+ * 240,000 (scale 10) whose dates a full read would take.
+ */
+static const struct dmap *
+dmap_get(struct patch *pt, int64_t docno)
 {
 	sqlite3_stmt	*st;
 	struct dmap	*d, *old;
-	const char	*date;
-	size_t		 i, oldcap, len;
-	int64_t		 docno;
+	size_t		 i, oldcap;
 	int		 rc;
 
+	if (pt->dmsz * 2 >= pt->dmcap) {
+		old = pt->dm;
+		oldcap = pt->dmcap;
+		pt->dmcap = oldcap == 0 ? 16384 : oldcap * 2;
+		pt->dm = table_new(pt->dmcap, sizeof(*d));
+		for (d = old; d < old + oldcap; d++)
+			if (d->docno != 0)
+				*dmap_slot(pt, d->docno) = *d;
+		free(old);
+	}
+	if ((d = dmap_slot(pt, docno))->docno == docno)
+		return d;
+	d->docno = docno;
+	pt->dmsz++;
+	i = code_stmt((enum sk)(docno % 16));
+	if ((st = db_prep(pt->db, sqls_date1[i])) == NULL) {
+		pt->dberr = 1;
+		return d;
+	}
+	db_bind_text(st, 1, pt->today);
+	sqlite3_bind_int64(st, 2, docno / 16);
+	if ((rc = db_row(pt->db, st)) == 1 &&
+	    row_kind(i, db_col_text(st, 2)) == docno % 16) {
+		d->date = flat(db_col_text(st, 1));	/* as docs_load() */
+		d->fresh = sqlite3_column_int64(st, 3) == 1;
+	}
+	if (rc == 1)
+		sqlite3_reset(st);
+	if (rc == -1)
+		pt->dberr = 1;
+	return d;
+}
+
+/* How many documents are fresh now (0 past the limit).  1 ok, 0 error. */
+static int
+fresh_count(struct patch *pt)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+
 	for (i = 0; i < KENMIN_NELEM(sqls); i++) {
-		if ((st = db_prep(pt->db, sqls_dates[i])) == NULL)
+		if ((st = db_prep(pt->db, sqls_nfresh[i])) == NULL)
 			return 0;
 		db_bind_text(st, 1, pt->today);
-		while ((rc = db_row(pt->db, st)) == 1) {
-			date = db_col_text(st, 1);
-			if ((len = strlen(date)) >= DATE_MAX ||
-			    strpbrk(date, "\t\n\r") != NULL) {
-				sqlite3_reset(st);
-				return 0;
-			}
-			if (pt->dmsz * 2 >= pt->dmcap) {
-				old = pt->dm;
-				oldcap = pt->dmcap;
-				pt->dmcap = oldcap == 0 ? 131072 : oldcap * 2;
-				pt->dm = table_new(pt->dmcap, sizeof(*d));
-				for (d = old; d < old + oldcap; d++)
-					if (d->docno != 0)
-						*dmap_slot(pt, d->docno) = *d;
-				free(old);
-			}
-			docno = sqlite3_column_int64(st, 0) * 16 +
-			    row_kind(i, db_col_text(st, 2));
-			d = dmap_slot(pt, docno);
-			if (d->docno == 0)
-				pt->dmsz++;
-			d->docno = docno;
-			memcpy(d->date, date, len + 1);
-			d->fresh = sqlite3_column_int64(st, 3) == 1;
-			pt->nfresh += (size_t)d->fresh;
-		}
-		if (rc < 0)
+		if (db_row(pt->db, st) != 1)
 			return 0;
+		pt->nfresh += (size_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
 	}
 	if (!fresh_on(pt->nfresh))
 		pt->nfresh = 0;
@@ -1300,23 +1343,26 @@ dates_load(struct patch *pt)
 
 /* Whether docno is a fresh document now. */
 static int
-is_fresh(const struct patch *pt, int64_t docno)
+is_fresh(struct patch *pt, int64_t docno)
 {
 	const struct dmap	*d;
 
-	if (pt->nfresh == 0 || pt->dmcap == 0)
+	if (pt->nfresh == 0)
 		return 0;
-	d = dmap_slot(pt, docno);
-	return d->docno == docno && d->fresh;
+	d = dmap_get(pt, docno);
+	return d->date != NULL && d->fresh;
 }
 
-/* The date of docno, or "" (pt->lost set) if it has none. */
+/*
+ * The date of docno, or "" (pt->lost set) if it has none.  The string
+ * lasts as long as the patch.
+ */
 static const char *
 date_of(struct patch *pt, int64_t docno)
 {
-	struct dmap	*d;
+	const struct dmap	*d;
 
-	if (pt->dmcap == 0 || (d = dmap_slot(pt, docno))->docno == 0) {
+	if ((d = dmap_get(pt, docno))->date == NULL) {
 		pt->lost = 1;
 		return "";
 	}
@@ -1871,9 +1917,9 @@ fresh_load(struct patch *pt, const unsigned char *nmade, struct buf *b)
  * does not know which postings move then.
  */
 static int
-fresh_same(const struct patch *pt)
+fresh_same(struct patch *pt)
 {
-	size_t	 i, kept = 0, now = 0;
+	size_t	 i, kept = 0, cands = 0;
 
 	for (i = 0; i < pt->foldsz; i++) {
 		if (is_cand(pt, pt->fold[i]))
@@ -1882,11 +1928,9 @@ fresh_same(const struct patch *pt)
 			return 0;
 		kept++;
 	}
-	for (i = 0; pt->nfresh > 0 && i < pt->dmcap; i++)
-		if (pt->dm[i].docno != 0 && pt->dm[i].fresh &&
-		    !is_cand(pt, pt->dm[i].docno))
-			now++;
-	return now == kept;
+	for (i = 0; i < pt->candsz; i++)
+		cands += (size_t)is_fresh(pt, pt->cand[i]);
+	return pt->nfresh == kept + cands;
 }
 
 /* The candidates that are fresh now move from pt->nix to pt->fix. */
@@ -2100,10 +2144,9 @@ patch_run(struct patch *pt)
 	pt->why = "too many items queued";
 	if (!cands_load(pt))
 		goto out;
-	pt->why = "a date is not YYYY-MM-DD";
-	if (!dates_load(pt))
-		goto out;
 	pt->why = "a read failed";
+	if (!fresh_count(pt))
+		goto out;
 	if (!docs_load(pt->db, pt->today, &pt->nix, pt->only))
 		goto out;
 	fresh_split(pt);
@@ -2131,9 +2174,9 @@ patch_run(struct patch *pt)
 	if (!fresh_patch(pt, tmade, &old))
 		goto out;
 	/* A new facet may be one too many: the recompute says. */
-	pt->why = pt->lost ? "a posting's document has no date now" :
-	    "a new facet term";
-	if (pt->lost || pt->newfacet)
+	pt->why = pt->dberr ? "a read failed" : pt->lost ?
+	    "a posting's document has no date now" : "a new facet term";
+	if (pt->dberr || pt->lost || pt->newfacet)
 		goto out;
 	pt->why = "a read failed";
 	/* Doc shards: those of candidates patched, the others kept. */
@@ -2190,6 +2233,8 @@ patch_free(struct patch *pt)
 	free(pt->cand);
 	free(pt->byno);
 	free(pt->nt);
+	for (i = 0; i < pt->dmcap; i++)
+		free(pt->dm[i].date);
 	free(pt->dm);
 	buf_free(&pt->rbuf);
 	free(pt->hits);
