@@ -218,8 +218,9 @@ struct term {
 	uint32_t	 last;
 };
 
-/* A term ready to write: its shard and its text. */
+/* A term ready to write: its shard, its text and that's search_hash(). */
 struct tout {
+	uint32_t	 hash;
 	unsigned	 shard;
 	char		 text[24];
 	const struct term *t;
@@ -738,12 +739,15 @@ manifest_text(struct buf *b, size_t nfresh)
 	buf_printf(b, "%zu}\n", nfresh);
 }
 
+/*
+ * A fresh posting of term text (shorter than fpost's text), whose
+ * search_hash() is h.
+ */
 static void
-fpost_add(struct fposts *fp, const char *text, int64_t docno, int title,
-    uint32_t above, const char *date)
+fpost_add(struct fposts *fp, const char *text, uint32_t h, int64_t docno,
+    int title, uint32_t above, const char *date)
 {
 	struct fpost	*f;
-	uint32_t	 h;
 
 	if (fp->n == fp->cap) {
 		fp->cap = fp->cap == 0 ? 1024 : fp->cap * 2;
@@ -751,8 +755,7 @@ fpost_add(struct fposts *fp, const char *text, int64_t docno, int title,
 	}
 	f = &fp->v[fp->n++];
 	memset(f, 0, sizeof(*f));
-	snprintf(f->text, sizeof(f->text), "%s", text);
-	h = search_hash(f->text, strlen(f->text));
+	memcpy(f->text, text, strlen(text) + 1);
 	f->tshard = h % SEARCH_TERM_SHARDS;
 	f->nshard = h % SEARCH_FRESH_SHARDS;
 	f->docno = docno;
@@ -809,8 +812,8 @@ terms_sorted(const struct ix *ix, size_t *n)
 		if (ix->tab[i].key == 0)
 			continue;
 		key_text(ix, ix->tab[i].key, o[osz].text, sizeof(o[osz].text));
-		o[osz].shard = search_hash(o[osz].text,
-		    strlen(o[osz].text)) % SEARCH_TERM_SHARDS;
+		o[osz].hash = search_hash(o[osz].text, strlen(o[osz].text));
+		o[osz].shard = o[osz].hash % SEARCH_TERM_SHARDS;
 		o[osz].t = &ix->tab[i];
 		osz++;
 	}
@@ -889,8 +892,9 @@ files_write(struct ix *ix, emit_fn *emit, void *arg)
 			for (k = above = 0; k < o[j].t->n; k++) {
 				d = &ix->docs[o[j].t->p[k] / 2];
 				if (d->fresh)
-					fpost_add(&fp, o[j].text, d->docno,
-					    o[j].t->p[k] & 1, above, d->date);
+					fpost_add(&fp, o[j].text, o[j].hash,
+					    d->docno, o[j].t->p[k] & 1, above,
+					    d->date);
 				else {
 					put_post(&b, (uint64_t)d->docno * 2 +
 					    (o[j].t->p[k] & 1));
@@ -1060,6 +1064,18 @@ struct dmap {
 	int		 fresh;
 };
 
+/*
+ * A rebuilt line of search/t/ whose term has fresh postings: what the
+ * candidates did to it, so that each kept fresh posting's count of the
+ * postings above it moves by as much (fresh_patch()).
+ */
+struct lchange {
+	char		 text[24];
+	size_t		*gone;		/* old indices of dropped postings */
+	size_t		 ngone;		/* ... ascending */
+	const struct term *added;	/* nix's postings put in, or NULL */
+};
+
 /* A file of the patched index: its new bytes, or kept as it is. */
 struct pfile {
 	char		 path[24];
@@ -1092,8 +1108,10 @@ struct patch {
 	int64_t		*fold;		/* documents in search/n/ before */
 	size_t		 foldsz;
 	struct strset	*ffacets;	/* facet terms in search/n/ before */
-	struct {			/* term shards a candidate is in */
-		int		 touched;
+	struct strset	*ftexts;	/* terms of the kept fresh postings */
+	struct lchange	*lch;		/* line_put() */
+	size_t		 lchsz;
+	struct {			/* term shards rewritten */
 		const char	*p;	/* new bytes, or NULL: unchanged */
 		size_t		 len;
 	}		 tnew[SEARCH_TERM_SHARDS];
@@ -1642,6 +1660,38 @@ post_copy(struct buf *b, const char *post, size_t from, size_t to,
 }
 
 /*
+ * If fresh postings have the term text (tlen bytes), what a rebuilt
+ * line does to it: the indices of the postings of post[] ending at
+ * drop[0..nd) go, those of t come.
+ */
+static void
+lchange_add(struct patch *pt, const char *text, size_t tlen,
+    const char *post, const size_t *drop, size_t nd, const struct term *t)
+{
+	struct lchange	*c;
+	char		 key[sizeof(c->text)];
+	size_t		 i = 0, k, n = 0;
+
+	if (tlen >= sizeof(key))
+		return;
+	memcpy(key, text, tlen);
+	key[tlen] = '\0';
+	if (pt->ftexts == NULL || !strset_has(pt->ftexts, key))
+		return;
+	pt->lch = xrealloc(pt->lch, (pt->lchsz + 1) * sizeof(pt->lch[0]));
+	c = &pt->lch[pt->lchsz++];
+	memcpy(c->text, key, sizeof(key));
+	c->gone = xcalloc(nd + 1, sizeof(c->gone[0]));
+	c->ngone = nd;
+	c->added = t;
+	for (k = 0; k < nd; k++) {
+		for (; i < drop[k]; i++)
+			n += (unsigned char)post[i] >= '0' + 32;
+		c->gone[k] = n;
+	}
+}
+
+/*
  * The line of term text (tlen bytes) into b: its postings post[0..plen)
  * without those ending at drop[0..nd), with those of nix's term t
  * (NULL: none) put in their places; nothing if no posting is left.
@@ -1654,6 +1704,7 @@ line_put(struct patch *pt, struct buf *b, const char *text, size_t tlen,
 	const struct sdoc	*d;
 	size_t			 mark = b->len, cur = 0, at, di = 0, k;
 
+	lchange_add(pt, text, tlen, post, drop, nd, t);
 	buf_putn(b, text, tlen);
 	buf_putc(b, '\t');
 	for (k = 0; t != NULL && k < t->n; k++) {
@@ -1750,7 +1801,6 @@ term_shard(struct patch *pt, unsigned n, int exists, const struct tout *nt,
 		cur = (size_t)(nl + 1 - v->p);
 	}
 	buf_putn(b, v->p + cur, v->len - cur);
-	pt->tnew[n].touched = 1;
 	pt->tnew[n].p = "";
 	if (b->len > 0) {	/* empty: not made, so pruned */
 		pfile_add(pt, path, b, exists ? v->p : NULL, v->len);
@@ -1863,8 +1913,9 @@ fresh_load(struct patch *pt, const unsigned char *nmade, struct buf *b)
 	char		 path[4096], text[sizeof(pt->fp.v[0].text)];
 	const char	*p, *nl, *tab, *end;
 	uint64_t	*v;
-	size_t		 n, k, i, j;
+	size_t		 n, k, i, j, foldcap = 0;
 	int64_t		 docno;
+	uint32_t	 h;
 	unsigned	 s;
 
 	for (s = 0; s < SEARCH_FRESH_SHARDS; s++) {
@@ -1886,17 +1937,24 @@ fresh_load(struct patch *pt, const unsigned char *nmade, struct buf *b)
 			}
 			memcpy(text, p, (size_t)(tab - p));
 			text[tab - p] = '\0';
+			h = search_hash(text, (size_t)(tab - p));
 			if (text[0] == ' ')
 				strset_add(pt->ffacets, text);
 			for (k = 0; k + 1 < n; k += 2) {
 				docno = (int64_t)(v[k] / 2);
-				pt->fold = xrealloc(pt->fold, (pt->foldsz + 1) *
-				    sizeof(pt->fold[0]));
+				if (pt->foldsz == foldcap) {
+					foldcap = foldcap == 0 ? 1024 :
+					    foldcap * 2;
+					pt->fold = xrealloc(pt->fold, foldcap *
+					    sizeof(pt->fold[0]));
+				}
 				pt->fold[pt->foldsz++] = docno;
-				if (!is_cand(pt, docno))
-					fpost_add(&pt->fp, text, docno,
-					    (int)(v[k] % 2), (uint32_t)v[k + 1],
-					    date_of(pt, docno));
+				if (is_cand(pt, docno))
+					continue;
+				fpost_add(&pt->fp, text, h, docno,
+				    (int)(v[k] % 2), (uint32_t)v[k + 1],
+				    date_of(pt, docno));
+				strset_add(pt->ftexts, text);
 			}
 			free(v);
 		}
@@ -2010,15 +2068,56 @@ pfile_emit(void *arg, const char *path, const struct buf *b)
 	return rc != -1 && buf_ok(b);
 }
 
+static int
+lchange_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lchange *)a)->text,
+	    ((const struct lchange *)b)->text);
+}
+
+/*
+ * Move the count of kept fresh posting f by what the candidates did to
+ * its term's line (if anything): minus those dropped from above it,
+ * plus those put in above it.  No other posting of the line moved
+ * relative to f, so no line needs reading (pt->lch sorted by text).
+ */
+static void
+lchange_apply(struct patch *pt, struct fpost *f)
+{
+	const struct lchange	*c;
+	const struct sdoc	*d;
+	struct lchange		 key;
+	size_t			 lo = 0, hi, mid, k;
+	int			 r;
+
+	memcpy(key.text, f->text, sizeof(key.text));
+	if (pt->lchsz == 0 || (c = bsearch(&key, pt->lch, pt->lchsz,
+	    sizeof(pt->lch[0]), lchange_cmp)) == NULL)
+		return;
+	for (hi = c->ngone; lo < hi; ) {	/* how many gone from above */
+		mid = lo + (hi - lo) / 2;
+		if (c->gone[mid] < f->above)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	f->above -= (uint32_t)lo;
+	for (k = 0; c->added != NULL && k < c->added->n; k++) {
+		d = &pt->nix.docs[c->added->p[k] / 2];
+		r = strcmp(d->date, f->date);
+		f->above += r > 0 || (r == 0 && d->docno < f->docno);
+	}
+}
+
 /*
  * search/n/ patched: the kept postings (fresh_load()) and those of the
- * fresh candidates (pt->fix).  Each new one, and each kept one in a
- * term shard that holds a candidate's posting now or did before (its
- * line may have changed, or a candidate's date moved it past the fresh
- * document without changing the line), counts again the postings of
- * its term's line in search/t/ that rank above it: about 300 term
- * shards read, none written, for a new document.  tmade[] tells which
- * term shards the last run made.  1 ok, 0 error.
+ * fresh candidates (pt->fix).  A kept one's count of postings above it
+ * moves by what the candidates did to its term's line (lchange_apply():
+ * a candidate's date can move it past a fresh document without changing
+ * the line's bytes).  A new one counts the postings of its term's line
+ * in search/t/ that rank above it: about 300 term shards read, none
+ * written, for a new document.  tmade[] tells which term shards the
+ * last run made.  1 ok, 0 error.
  */
 static int
 fresh_patch(struct patch *pt, const unsigned char *tmade, struct buf *b)
@@ -2036,14 +2135,18 @@ fresh_patch(struct patch *pt, const unsigned char *tmade, struct buf *b)
 	for (i = 0; i < ftsz; i++)
 		for (k = 0; k < ft[i].t->n; k++) {
 			d = &pt->fix.docs[ft[i].t->p[k] / 2];
-			fpost_add(&pt->fp, ft[i].text, d->docno,
+			fpost_add(&pt->fp, ft[i].text, ft[i].hash, d->docno,
 			    (int)(ft[i].t->p[k] & 1), 0, d->date);
 			pt->fp.v[pt->fp.n - 1].stale = 1;
 		}
+	if (pt->lchsz > 0)
+		qsort(pt->lch, pt->lchsz, sizeof(pt->lch[0]), lchange_cmp);
 	st = xcalloc(pt->fp.n + 1, sizeof(st[0]));
 	for (i = 0; i < pt->fp.n; i++)
-		if (pt->fp.v[i].stale || pt->tnew[pt->fp.v[i].tshard].touched)
+		if (pt->fp.v[i].stale)
 			st[n++] = &pt->fp.v[i];
+		else
+			lchange_apply(pt, &pt->fp.v[i]);
 	if (n > 0)
 		qsort(st, n, sizeof(st[0]), fpost_tshard_cmp);
 	for (i = 0; i < n; i++) {
@@ -2131,6 +2234,7 @@ patch_run(struct patch *pt)
 	dmade = xcalloc(SEARCH_DOC_SHARDS, 1);
 	memset(nmade, 0, sizeof(nmade));
 	pt->ffacets = strset_new();
+	pt->ftexts = strset_new();
 	buf_init(&pt->rbuf, SEARCH_FILE_MAX);
 	buf_init(&old, SEARCH_FILE_MAX);
 	buf_init(&b, SEARCH_FILE_MAX);
@@ -2229,6 +2333,10 @@ patch_free(struct patch *pt)
 	free(pt->fp.v);
 	free(pt->fold);
 	strset_free(pt->ffacets);
+	strset_free(pt->ftexts);
+	for (i = 0; i < pt->lchsz; i++)
+		free(pt->lch[i].gone);
+	free(pt->lch);
 	free(pt->files);
 	free(pt->cand);
 	free(pt->byno);
