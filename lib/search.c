@@ -254,18 +254,28 @@ plist_load(struct qstate *st, struct plist *pl)
 	if (line != NULL && ((f = search_nums(line, len, &fn)) == NULL ||
 	    fn % 2 != 0))
 		goto bad;
+	/*
+	 * Files of two publishes (read while one writes them, or a
+	 * browser's cache) can disagree: a count past the line's end or
+	 * below the one before is clamped, an order off by a little for
+	 * a while rather than a failed search.
+	 */
+	for (k = 1; k < fn; k += 2)
+		if (f[k] > bn)
+			f[k] = bn;
+		else if (k > 1 && f[k] < f[k - 2])
+			f[k] = f[k - 2];
 	pl->p = xcalloc(bn + fn / 2 + 1, sizeof(pl->p[0]));
 	for (i = k = 0; i < bn || k < fn; ) {
 		if (k < fn && f[k + 1] == i) {
 			pl->p[pl->len].docno = (int64_t)(f[k] / 2);
 			pl->p[pl->len++].title = (int)(f[k] % 2);
 			k += 2;
-		} else if (i < bn && (k == fn || f[k + 1] > i)) {
+		} else {
 			pl->p[pl->len].docno = (int64_t)(b[i] / 2);
 			pl->p[pl->len++].title = (int)(b[i] % 2);
 			i++;
-		} else		/* out of order, or past the line's end */
-			goto bad;
+		}
 	}
 	pl->byno = xcalloc(pl->len + 1, sizeof(pl->byno[0]));
 	memcpy(pl->byno, pl->p, pl->len * sizeof(pl->p[0]));

@@ -170,16 +170,21 @@
 
 		if (f.length % 2 !== 0)
 			throw new Error("bad fresh postings");
+		/* Files of two publishes (a cache): clamp, as lib/search.c. */
+		for (k = 1; k < f.length; k += 2)
+			if (f[k] > b.length)
+				f[k] = b.length;
+			else if (k > 1 && f[k] < f[k - 2])
+				f[k] = f[k - 2];
+		k = 0;
 		while (i < b.length || k < f.length) {
 			if (k < f.length && f[k + 1] === i) {
 				out.push([Math.floor(f[k] / 2), f[k] % 2]);
 				k += 2;
-			} else if (i < b.length && (k === f.length ||
-			    f[k + 1] > i)) {
+			} else {
 				out.push([Math.floor(b[i] / 2), b[i] % 2]);
 				i++;
-			} else
-				throw new Error("bad fresh postings");
+			}
 		}
 		return out;
 	}
