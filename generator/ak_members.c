@@ -72,8 +72,16 @@ enum sql {
 #define IN_FIELD "EXISTS (SELECT 1 FROM member_field f WHERE " \
 	"f.member_id = m.id AND f.field_id = ?1)"
 #define IS_PROBONO "m.probono_field_id = ?1"
-#define COUNT_OF(cond) \
-	"(SELECT count(*) FROM member m WHERE " AK_M_VISIBLE " AND " cond ")"
+/*
+ * The listed members per facet value, counted in one grouped pass (a
+ * count per value scanned every member once per value: 11 ms for the
+ * 19 areas at scale 1, 1 ms so): joined as c(k, n) on key.
+ */
+#define COUNTS(key, from, col) \
+	" LEFT JOIN (SELECT " col " AS k, count(*) AS n FROM " from \
+	" WHERE " AK_M_VISIBLE " GROUP BY " col ") c ON c.k = " key
+#define OF_MEMBERS	"member m"
+#define OF_LINKS(t)	t " l JOIN member m ON m.id = l.member_id"
 
 static const char *const sqls[SQL__MAX] = {
 	/* SQL_LIST_TYPE … SQL_LIST_PROBONO */
@@ -91,21 +99,22 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_LIST_NEW */
 	LIST_COLS "1" LIST_ORDER " LIMIT 20",
 	/* SQL_M_TYPE: id, name, slug, count */
-	"SELECT t.id, t.name, t.slug, " COUNT_OF("m.type = t.slug")
-	" FROM (SELECT 1 AS id, '個人' AS name, 'individual' AS slug "
-	"UNION ALL SELECT 2, '団体', 'group' "
-	"UNION ALL SELECT 3, '企業', 'company') t ORDER BY t.id",
+	"SELECT x.id, x.name, x.slug, coalesce(c.n, 0) FROM (SELECT 1 AS id, "
+	"'個人' AS name, 'individual' AS slug UNION ALL SELECT 2, '団体', "
+	"'group' UNION ALL SELECT 3, '企業', 'company') x"
+	COUNTS("x.slug", OF_MEMBERS, "m.type") " ORDER BY x.id",
 	/* SQL_M_AREA */
-	"SELECT x.id, x.name, x.slug, " COUNT_OF("EXISTS (SELECT 1 FROM "
-	"member_area a WHERE a.member_id = m.id AND a.muni_id = x.id)")
-	" FROM m_municipality x WHERE x.outside = 0 ORDER BY x.sort, x.id",
+	"SELECT x.id, x.name, x.slug, coalesce(c.n, 0) FROM m_municipality x"
+	COUNTS("x.id", OF_LINKS("member_area"), "l.muni_id")
+	" WHERE x.outside = 0 ORDER BY x.sort, x.id",
 	/* SQL_M_FIELD */
-	"SELECT x.id, x.short_name, x.slug, " COUNT_OF("EXISTS (SELECT 1 FROM "
-	"member_field f WHERE f.member_id = m.id AND f.field_id = x.id)")
-	" FROM m_field x WHERE x.on_aikasa = 1 ORDER BY x.sort, x.id",
+	"SELECT x.id, x.short_name, x.slug, coalesce(c.n, 0) FROM m_field x"
+	COUNTS("x.id", OF_LINKS("member_field"), "l.field_id")
+	" WHERE x.on_aikasa = 1 ORDER BY x.sort, x.id",
 	/* SQL_M_PROBONO */
-	"SELECT x.id, x.name, x.slug, " COUNT_OF("m.probono_field_id = x.id")
-	" FROM m_probono_field x ORDER BY x.sort, x.id",
+	"SELECT x.id, x.name, x.slug, coalesce(c.n, 0) FROM m_probono_field x"
+	COUNTS("x.id", OF_MEMBERS, "m.probono_field_id")
+	" ORDER BY x.sort, x.id",
 	/* SQL_DETAIL: public fields only; any state when ?2 (preview) */
 	"SELECT m.id, m.type, m.org_name, m.org_kana, m.rep_name, "
 	"m.rep_title, mu.name, coalesce(gc.name, cc.name, ''), "
