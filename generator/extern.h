@@ -322,9 +322,10 @@ void		 tv_date_ja(struct tval *obj, const char *key, const char *ymd);
 void		 rctx_paging(struct rctx *, struct tval *ctx, const char *base,
 		    size_t page, size_t pages);
 char		*page_path(const char *base, size_t page);
-void		*rctx_cache_get(struct rctx *, const void *key);
 void		 rctx_cache_set(struct rctx *, const void *key, void *,
 		    void (*)(void *));
+void		*rctx_cache_load(struct rctx *, const void *key, size_t size,
+		    int (*)(struct rctx *, void *), void (*)(void *));
 struct tval	*rctx_list_page(struct rctx *, const char *relpath,
 		    unsigned kinds, enum kind kind, const int64_t *ids,
 		    size_t n, const char *meta, int *kept);
@@ -410,6 +411,8 @@ const struct sn_mrow *sn_master_get(const struct sn_master *,
 int		 sn_csv_has(const char *csv, int64_t);
 uint64_t	 sn_csv_mask(const char *csv);
 int		 sn_csv_in(const char *csv, uint64_t mask, int64_t);
+struct sqlite3_stmt *sn_row_by_id(struct rctx *, const char *sql, int64_t id,
+		    const char *what);
 void		 sn_tv_master(struct tval *, const char *key, struct tarena *,
 		    const struct sn_master *, enum sn_mtab, const char *csv,
 		    const char *hrefbase);

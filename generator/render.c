@@ -327,18 +327,6 @@ page_path(const char *base, size_t page)
 }
 
 /*
- * One value a family keeps for the families after it in the run that
- * read the same rows (the three event families read every public event
- * once, not three times).  rctx_cache_get() returns the value stored
- * under key (the address of a static of the caller's file), or NULL.
- */
-void *
-rctx_cache_get(struct rctx *r, const void *key)
-{
-	return key != NULL && r->cache_key == key ? r->cache : NULL;
-}
-
-/*
  * Store v under key, freeing the value stored before with its function;
  * fn(v) frees v when it is replaced or when the run ends (build.c calls
  * rctx_cache_set(r, NULL, NULL, NULL)).
@@ -351,6 +339,31 @@ rctx_cache_set(struct rctx *r, const void *key, void *v, void (*fn)(void *))
 	r->cache_key = key;
 	r->cache = v;
 	r->cache_free = fn;
+}
+
+/*
+ * One value a family keeps for the families after it in the run that
+ * read the same rows (the three event families read every public event
+ * once, not three times): the value stored under key (the address of a
+ * static of the caller's file), else a new one of size bytes, zeroed,
+ * that load(r, v) fills and that is then stored with fn (see
+ * rctx_cache_set()).  NULL if load failed (it printed why).
+ */
+void *
+rctx_cache_load(struct rctx *r, const void *key, size_t size,
+    int (*load)(struct rctx *, void *), void (*fn)(void *))
+{
+	void	*v;
+
+	if (r->cache_key == key && r->cache != NULL)
+		return r->cache;
+	v = xcalloc(1, size);
+	if (!load(r, v)) {
+		fn(v);
+		return NULL;
+	}
+	rctx_cache_set(r, key, v, fn);
+	return v;
 }
 
 /* Whether sorted l holds id. */

@@ -256,7 +256,6 @@ struct fpost {
 	unsigned	 nshard;	/* in search/n/ */
 	int64_t		 docno;
 	int		 title;
-	int		 stale;		/* above is to be counted (a patch) */
 	uint32_t	 above;
 	const char	*date;
 };
@@ -1112,6 +1111,8 @@ struct patch {
 	int64_t		*fold;		/* documents in search/n/ before */
 	size_t		 foldsz;
 	struct strset	*ffacets;	/* facet terms in search/n/ before */
+	char		*nold[SEARCH_FRESH_SHARDS];	/* search/n/ before */
+	size_t		 noldlen[SEARCH_FRESH_SHARDS];
 	struct strset	*ftexts;	/* terms of the kept fresh postings */
 	struct lchange	*lch;		/* line_put() */
 	size_t		 lchsz;
@@ -2007,6 +2008,8 @@ fresh_load(struct patch *pt, const unsigned char *nmade, struct buf *b)
 			}
 			free(v);
 		}
+		pt->noldlen[s] = b->len;	/* for pfile_emit() */
+		pt->nold[s] = buf_take(b);
 	}
 	if (pt->foldsz > 0)
 		qsort(pt->fold, pt->foldsz, sizeof(pt->fold[0]), i64_cmp);
@@ -2095,26 +2098,25 @@ fpost_tshard_cmp(const void *a, const void *b)
 	return x->tshard < y->tshard ? -1 : x->tshard > y->tshard;
 }
 
-/* emit_fn of a patch: path gets b's bytes if they differ from the file. */
+/*
+ * emit_fn of fresh_files() in a patch: search/n/ shard path gets b's
+ * bytes if they differ from the last run's (fresh_load() read them).
+ */
 static int
 pfile_emit(void *arg, const char *path, const struct buf *b)
 {
 	struct patch	*pt = arg;
-	struct buf	 old, nb;
-	char		 full[4096];
-	int		 rc;
+	struct buf	 nb;
+	unsigned long	 s;
 
-	snprintf(full, sizeof(full), "%s/%s", pt->dir, path);
-	buf_init(&old, SEARCH_FILE_MAX);
+	s = strtoul(path + strlen("search/n/"), NULL, 16);
+	if (s >= SEARCH_FRESH_SHARDS || !buf_ok(b))
+		return 0;
 	buf_init(&nb, SEARCH_FILE_MAX);
-	if ((rc = buf_read_file(&old, full)) != -1) {
-		buf_putn(&nb, buf_str(b), b->len);
-		pfile_add(pt, path, &nb, rc == 1 ? buf_str(&old) : NULL,
-		    old.len);
-	}
-	buf_free(&old);
+	buf_putn(&nb, buf_str(b), b->len);
+	pfile_add(pt, path, &nb, pt->nold[s], pt->noldlen[s]);
 	buf_free(&nb);
-	return rc != -1 && buf_ok(b);
+	return 1;
 }
 
 static int
@@ -2176,7 +2178,7 @@ fresh_patch(struct patch *pt, const unsigned char *tmade, struct buf *b)
 	const struct sdoc *d;
 	const char	*old;
 	char		 path[4096];
-	size_t		 ftsz, i, k, n = 0, len;
+	size_t		 ftsz, i, k, n = 0, len, kept = pt->fp.n;
 	unsigned	 s;
 	int		 found, ok = 0;
 
@@ -2186,16 +2188,15 @@ fresh_patch(struct patch *pt, const unsigned char *tmade, struct buf *b)
 			d = &pt->fix.docs[ft[i].t->p[k] / 2];
 			fpost_add(&pt->fp, ft[i].text, ft[i].hash, d->docno,
 			    (int)(ft[i].t->p[k] & 1), 0, d->date);
-			pt->fp.v[pt->fp.n - 1].stale = 1;
 		}
 	if (pt->lchsz > 0)
 		qsort(pt->lch, pt->lchsz, sizeof(pt->lch[0]), lchange_cmp);
 	st = xcalloc(pt->fp.n + 1, sizeof(st[0]));
-	for (i = 0; i < pt->fp.n; i++)
-		if (pt->fp.v[i].stale)
-			st[n++] = &pt->fp.v[i];
-		else
+	for (i = 0; i < pt->fp.n; i++)	/* kept ones first, then the new */
+		if (i < kept)
 			lchange_apply(pt, &pt->fp.v[i]);
+		else
+			st[n++] = &pt->fp.v[i];
 	if (n > 0)
 		qsort(st, n, sizeof(st[0]), fpost_tshard_cmp);
 	for (i = 0; i < n; i++) {
@@ -2384,6 +2385,8 @@ patch_free(struct patch *pt)
 	free(pt->fold);
 	strset_free(pt->ffacets);
 	strset_free(pt->ftexts);
+	for (i = 0; i < SEARCH_FRESH_SHARDS; i++)
+		free(pt->nold[i]);
 	for (i = 0; i < pt->lchsz; i++)
 		free(pt->lch[i].gone);
 	free(pt->lch);

@@ -162,8 +162,9 @@ ev_text(struct ev *v, sqlite3_stmt *st, int off)
  * text columns (every page is rendered), in a publish the skeleton.
  */
 static int
-evs_load(struct rctx *r, struct evs *e)
+evs_load(struct rctx *r, void *arg)
 {
+	struct evs	*e = arg;
 	struct db	*db = r->g->db;
 	sqlite3_stmt	*st;
 	struct ev	*v;
@@ -197,27 +198,18 @@ evs_load(struct rctx *r, struct evs *e)
 static int
 ev_fill(struct rctx *r, struct ev *v)
 {
-	struct db	*db = r->g->db;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if (v->filled)
 		return 1;
-	if ((st = db_prep(db, sqls[SQL_TEXT])) == NULL)
+	if ((st = sn_row_by_id(r, sqls[SQL_TEXT], v->id, "event")) == NULL)
 		return 0;
-	db_bind_int(st, 1, v->id);
-	if ((rc = db_row(db, st)) != 1) {
-		if (rc == 0)
-			kerr("event %lld: gone while publishing",
-			    (long long)v->id);
-		return 0;
-	}
 	ev_text(v, st, 0);
 	sqlite3_reset(st);
 	return 1;
 }
 
-static const char evs_key;	/* rctx_cache_get() key of the rows */
+static const char evs_key;	/* rctx_cache_load() key of the rows */
 
 static void
 evs_release(void *arg)
@@ -233,17 +225,8 @@ evs_release(void *arg)
 static struct evs *
 evs_get(struct rctx *r)
 {
-	struct evs	*e;
-
-	if ((e = rctx_cache_get(r, &evs_key)) != NULL)
-		return e;
-	e = xcalloc(1, sizeof(*e));
-	if (!evs_load(r, e)) {
-		evs_release(e);
-		return NULL;
-	}
-	rctx_cache_set(r, &evs_key, e, evs_release);
-	return e;
+	return rctx_cache_load(r, &evs_key, sizeof(struct evs), evs_load,
+	    evs_release);
 }
 
 /* The item of a list: the fields a list row shows; 0 on error. */

@@ -134,8 +134,9 @@ gr_text(struct gr *v, sqlite3_stmt *st, int off)
  * text columns (every page is rendered), in a publish the skeleton.
  */
 static int
-grs_load(struct rctx *r, struct grs *g)
+grs_load(struct rctx *r, void *arg)
 {
+	struct grs	*g = arg;
 	struct db	*db = r->g->db;
 	sqlite3_stmt	*st;
 	struct gr	*v;
@@ -170,27 +171,18 @@ grs_load(struct rctx *r, struct grs *g)
 static int
 gr_fill(struct rctx *r, struct gr *v)
 {
-	struct db	*db = r->g->db;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if (v->filled)
 		return 1;
-	if ((st = db_prep(db, sqls[SQL_TEXT])) == NULL)
+	if ((st = sn_row_by_id(r, sqls[SQL_TEXT], v->id, "grant")) == NULL)
 		return 0;
-	db_bind_int(st, 1, v->id);
-	if ((rc = db_row(db, st)) != 1) {
-		if (rc == 0)
-			kerr("grant %lld: gone while publishing",
-			    (long long)v->id);
-		return 0;
-	}
 	gr_text(v, st, 0);
 	sqlite3_reset(st);
 	return 1;
 }
 
-static const char grs_key;	/* rctx_cache_get() key of the rows */
+static const char grs_key;	/* rctx_cache_load() key of the rows */
 
 static void
 grs_release(void *arg)
@@ -206,17 +198,8 @@ grs_release(void *arg)
 static struct grs *
 grs_get(struct rctx *r)
 {
-	struct grs	*g;
-
-	if ((g = rctx_cache_get(r, &grs_key)) != NULL)
-		return g;
-	g = xcalloc(1, sizeof(*g));
-	if (!grs_load(r, g)) {
-		grs_release(g);
-		return NULL;
-	}
-	rctx_cache_set(r, &grs_key, g, grs_release);
-	return g;
+	return rctx_cache_load(r, &grs_key, sizeof(struct grs), grs_load,
+	    grs_release);
 }
 
 /* 募集中・募集予定・募集終了・中止 on today's date. */

@@ -197,6 +197,28 @@ sn_csv_has(const char *csv, int64_t id)
 }
 
 /*
+ * sql (with ?1 the id) on the row of item id of kind what, read after
+ * the run began: the statement on that row (the caller reads it, then
+ * calls sqlite3_reset()), or NULL, said if the row is gone (a publish
+ * reads rows by id while others may change the database).
+ */
+sqlite3_stmt *
+sn_row_by_id(struct rctx *r, const char *sql, int64_t id, const char *what)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prep(r->g->db, sql)) == NULL)
+		return NULL;
+	db_bind_int(st, 1, id);
+	if ((rc = db_row(r->g->db, st)) == 1)
+		return st;
+	if (rc == 0)
+		kerr("%s %lld: gone while publishing", what, (long long)id);
+	return NULL;
+}
+
+/*
  * Bit id of every id 1..63 of csv, so that a list's membership test of
  * a row costs one AND instead of a parse per row and list (sn_csv_in()).
  */

@@ -139,12 +139,11 @@ none_fresh() {	# the manifest counts none and search/n/ is gone
 	grep -q '"fresh":0}' "$W/k-site/search/manifest.json" &&
 	    test -z "$(ls "$W/k-site/search/n" 2>/dev/null)"
 }
-# found Q ID: the CGI's hits for query Q link event ID.
+# found Q ID: the CGI's first page of hits for query Q links event ID.
 found() {
-	env -i PATH=/usr/bin:/bin KENMIN_CONFIG="$W/k.ini" GATEWAY_INTERFACE=CGI/1.1 \
-	    SERVER_PROTOCOL=HTTP/1.1 REMOTE_ADDR=127.0.0.1 REQUEST_METHOD=GET \
-	    PATH_INFO=/search QUERY_STRING="q=$(/usr/bin/python3 -c 'import sys, urllib.parse as u
-print(u.quote(sys.argv[1]))' "$1")" "$KENMIN_CGI" | grep -q "href=\"/events/$2.html\""
+	printf 'q\tq=%s\n' "$1" >"$W/q.tsv"
+	"$KENMIN_ROOT/tests/search/cgi.sh" "$KENMIN_CGI" "$W/k.ini" "$W/q.tsv" |
+	    tr ',\t' '\n\n' | grep -qx "/events/$2.html"
 }
 fresh_before=$(grep -o '"fresh":[0-9]*' "$W/k-site/search/manifest.json" | cut -d: -f2)
 f1=$(fresh_event '鮮度試験の講座')
