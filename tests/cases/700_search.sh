@@ -97,7 +97,8 @@ for name in sorted(os.listdir(sys.argv[1])):
             sys.exit(0)
 sys.exit(1)
 PY
-check "skew: a fresh line of 福祉 made inconsistent" "[ \$? -eq 0 ]"
+skewed=$?
+check "skew: a fresh line of 福祉 made inconsistent" "[ $skewed -eq 0 ]"
 printf 'kanji2-fukushi\tq=福祉\n' >"$T/one.tsv"
 want=$(grep -P '^kanji2-fukushi\t' "$T/expect" | cut -f2)
 "$G/cgi.sh" "$KENMIN_CGI" "$T/skew.ini" "$T/one.tsv" >"$T/skew.cgi" 2>>"$T/err"
