@@ -46,6 +46,7 @@ int	 cmd_demo(struct gen *, int argc, char *argv[]);
 
 /* demodata.c: seeded generator (xoshiro256**) and demo vocabulary. */
 struct buf;
+struct bufrd;
 
 struct demo_rng {
 	uint64_t	 s[4];
@@ -161,8 +162,8 @@ int		 site_write_file(const char *dir, const char *relpath,
 int		 site_put_written(struct site *, const char *relpath,
 		    const void *, size_t, const struct stat *);
 const char	*site_added_or_gone(const struct site *, size_t *pos);
-int		 site_export(const struct site *, int fd);
-int		 site_import(struct site *, int fd);
+void		 site_export(const struct site *, struct buf *);
+int		 site_import(struct site *, struct bufrd *);
 /* Called with every file the run writes, after its rename; 0 stops. */
 typedef int	 site_write_fn(void *, const char *relpath, const void *,
 		    size_t, const struct stat *);
@@ -182,8 +183,8 @@ int	 histpack_put(struct histpack *, const char *relpath, const void *,
 int	 histpack_finish(struct histpack *);
 const struct git_index_entry *histpack_entry(const struct histpack *,
 	    const char *relpath);
-int	 histpack_export(const struct histpack *, int fd);
-int	 histpack_import(struct histpack *, int fd);
+void	 histpack_export(const struct histpack *, struct buf *);
+int	 histpack_import(struct histpack *, struct bufrd *);
 void	 histpack_free(struct histpack *);
 struct histpack	*history_pack_start(struct gen *, int flags);
 int	 history_begin(struct gen *);

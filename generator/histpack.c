@@ -730,51 +730,45 @@ histpack_entry(const struct histpack *h, const char *relpath)
 }
 
 /*
- * After histpack_finish(): every entry (path, blob id, stat data) to
- * fd for another process's histpack_import(); the blobs are in this
- * pack, now in objects/pack.  1 ok, 0 error (printed).
+ * After histpack_finish(): every entry (path, blob id, stat data)
+ * appended to b for another process's histpack_import(); the blobs are
+ * in this pack, now in objects/pack.
  */
-int
-histpack_export(const struct histpack *h, int fd)
+void
+histpack_export(const struct histpack *h, struct buf *b)
 {
 	struct hpent	 e;
 	size_t		 i, n;
 
-	if (!util_write_all(fd, &h->nent, sizeof(h->nent)))
-		goto fail;
+	buf_putn(b, &h->nent, sizeof(h->nent));
 	for (i = 0; i < h->nent; i++) {
 		e = h->ents[i];
 		n = strlen(e.e.path);
 		e.e.path = NULL;
-		if (!util_write_all(fd, &e, sizeof(e)) ||
-		    !util_write_all(fd, &n, sizeof(n)) ||
-		    !util_write_all(fd, h->ents[i].e.path, n))
-			goto fail;
+		buf_putn(b, &e, sizeof(e));
+		buf_putn(b, &n, sizeof(n));
+		buf_putn(b, h->ents[i].e.path, n);
 	}
-	return 1;
-fail:
-	kerr("history: export: %s", strerror(errno));
-	return 0;
 }
 
 /*
- * Add the entries histpack_export() wrote to fd, before this pack's
+ * Add the entries histpack_export() wrote (read back by rd), before this pack's
  * histpack_finish(), so that histpack_entry() knows them too.  1 ok,
  * 0 error (printed).
  */
 int
-histpack_import(struct histpack *h, int fd)
+histpack_import(struct histpack *h, struct bufrd *rd)
 {
 	struct hpent	 e;
 	char		 path[PATH_MAX];
 	size_t		 n, i, len;
 
-	if (!util_read_all(fd, &n, sizeof(n)))
+	if (!bufrd_get(rd, &n, sizeof(n)))
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (!util_read_all(fd, &e, sizeof(e)) ||
-		    !util_read_all(fd, &len, sizeof(len)) ||
-		    len >= sizeof(path) || !util_read_all(fd, path, len))
+		if (!bufrd_get(rd, &e, sizeof(e)) ||
+		    !bufrd_get(rd, &len, sizeof(len)) ||
+		    len >= sizeof(path) || !bufrd_get(rd, path, len))
 			goto fail;
 		path[len] = '\0';
 		pthread_mutex_lock(&h->mu);

@@ -9,7 +9,9 @@
  * if a file of the same size exists its bytes are compared, so a lost or
  * stale manifest never causes 25,000 rewrites.  Only different bytes are
  * written, to ".kenmin-tmp-PID-N" in the same directory and renamed over
- * the name: a reader sees the old file or the new one, never a part.
+ * the name: a reader sees the old file or the new one, never a part.  A
+ * name that does not exist yet gets an unnamed file (O_TMPFILE) linked
+ * to it once written, which is cheaper (write_linked()).
  * The directory is never wiped: on this disk (ext4, no journal) deleting
  * and re-creating many files makes later writes far slower.  Measured for
  * 25,000 files of 20 KB with the page cache cold, an unchanged full run
@@ -48,6 +50,7 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +61,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "db.h"
 #include "util.h"
 #include "extern.h"
@@ -371,23 +375,113 @@ out:
 	return rc;
 }
 
+/* Write all of bytes to fd; 1 ok, 0 error (printed with relpath). */
+static int
+write_fd(int fd, const char *dir, const char *relpath, const void *bytes,
+    size_t len)
+{
+	const unsigned char	*b = bytes;
+	size_t			 off = 0;
+	ssize_t			 w;
+
+	/* Served files are world-readable whatever the umask. */
+	if (fchmod(fd, 0644) == -1) {
+		kerr("%s/%s: chmod: %s", dir, relpath, strerror(errno));
+		return 0;
+	}
+	while (off < len) {
+		w = write(fd, b + off, len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			kerr("%s/%s: write: %s", dir, relpath,
+			    w == 0 ? "no progress" : strerror(errno));
+			return 0;
+		}
+		off += (size_t)w;
+	}
+	return 1;
+}
+
+/* Cleared once the kernel or file system cannot link an O_TMPFILE. */
+static atomic_int	 linkable = 1;
+
 /*
- * Write bytes to a temporary name in dfd (of site directory dir; the
- * name ends in tag and n, unique in this process) and rename it to
- * name, with the file's stat data after the rename in *sb.  1 ok, 0
- * error (printed with relpath); no temporary file is left behind.
+ * A name that does not exist yet: write an unnamed file in dfd
+ * (O_TMPFILE) and link it to name, so a reader sees the whole file or
+ * none.  That is one directory entry where a temporary name and a
+ * rename make two and remove one: 30% less time per new file on ext4,
+ * which is most of a cold build's 33,000.  1 done, 0 error (printed),
+ * -1 not possible here (no O_TMPFILE, no /proc, or name appeared):
+ * the caller renames instead.
+ */
+static int
+write_linked(int dfd, const char *dir, const char *name,
+    const char *relpath, const void *bytes, size_t len, struct stat *sb)
+{
+	char	 proc[64];
+	int	 fd, rc = 0;
+
+	if (!atomic_load_explicit(&linkable, memory_order_relaxed))
+		return -1;
+	if ((fd = openat(dfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC,
+	    0644)) == -1) {
+		if (errno == EOPNOTSUPP || errno == EISDIR ||
+		    errno == EINVAL)
+			atomic_store(&linkable, 0);
+		return -1;
+	}
+	if (!write_fd(fd, dir, relpath, bytes, len))
+		goto out;
+	/*
+	 * linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; the /proc
+	 * link of the descriptor does not.  It never replaces a name.
+	 */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dfd, name, AT_SYMLINK_FOLLOW) == -1) {
+		if (errno == ENOENT || errno == EPERM || errno == EACCES)
+			atomic_store(&linkable, 0);
+		if (errno == ENOENT || errno == EPERM || errno == EACCES ||
+		    errno == EEXIST)
+			rc = -1;
+		else
+			kerr("%s/%s: link: %s", dir, relpath,
+			    strerror(errno));
+		goto out;
+	}
+	/* After the link, which changes the ctime a history index keeps. */
+	if (fstat(fd, sb) == -1) {
+		kerr("%s/%s: stat: %s", dir, relpath, strerror(errno));
+		goto out;
+	}
+	rc = 1;
+out:
+	if (close(fd) == -1 && rc == 1) {
+		kerr("%s/%s: close: %s", dir, relpath, strerror(errno));
+		rc = 0;
+	}
+	return rc;
+}
+
+/*
+ * Write bytes to name in dfd (of site directory dir) atomically, with
+ * the file's stat data afterwards in *sb.  If fresh (name did not exist
+ * a moment ago) by write_linked(); else, or if that cannot, to a
+ * temporary name (ending in tag and n, unique in this process) renamed
+ * to name.  1 ok, 0 error (printed with relpath); no temporary file is
+ * left behind.
  */
 static int
 write_atomic(const char *dir, const char *tag, unsigned long n, int dfd,
     const char *name, const char *relpath, const void *bytes, size_t len,
-    struct stat *sb)
+    int fresh, struct stat *sb)
 {
-	char			 tmp[64];
-	const unsigned char	*b = bytes;
-	size_t			 off = 0;
-	ssize_t			 w;
-	int			 fd, rc = 0, made = 0;
+	char	 tmp[64];
+	int	 fd, r, rc = 0, made = 0;
 
+	if (fresh && (r = write_linked(dfd, dir, name, relpath, bytes, len,
+	    sb)) != -1)
+		return r;
 	snprintf(tmp, sizeof(tmp), SITE_TMP_PREFIX "%ld-%s%lu",
 	    (long)getpid(), tag, n);
 	fd = openat(dfd, tmp,
@@ -398,22 +492,8 @@ write_atomic(const char *dir, const char *tag, unsigned long n, int dfd,
 		goto out;
 	}
 	made = 1;
-	/* Served files are world-readable whatever the umask. */
-	if (fchmod(fd, 0644) == -1) {
-		kerr("%s/%s: chmod: %s", dir, relpath, strerror(errno));
+	if (!write_fd(fd, dir, relpath, bytes, len))
 		goto out;
-	}
-	while (off < len) {
-		w = write(fd, b + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			kerr("%s/%s: write: %s", dir, relpath,
-			    w == 0 ? "no progress" : strerror(errno));
-			goto out;
-		}
-		off += (size_t)w;
-	}
 	if (renameat(dfd, tmp, dfd, name) == -1) {
 		kerr("%s/%s: rename: %s", dir, relpath, strerror(errno));
 		goto out;
@@ -787,7 +867,7 @@ site_write_file(const char *dir, const char *relpath, unsigned long n,
 		kerr("%s/%.*s: %s", dir, (int)dlen, relpath, strerror(errno));
 	else
 		rc = write_atomic(dir, "t", n, dfd, base, relpath, bytes,
-		    len, sb);
+		    len, 0, sb);
 	if (dfd != -1 && dfd != rootfd)
 		close(dfd);
 	if (rootfd != -1)
@@ -815,7 +895,7 @@ page_end(struct site *s, const void *bytes, size_t len,
 	struct stat	 sb;
 	const char	*base;
 	size_t		 dlen;
-	int		 dfd, r, fast, rc = 0;
+	int		 dfd, r, fast, fresh, rc = 0;
 
 	if (!s->inpage) {
 		kerr("site: page_end without page_begin");
@@ -861,13 +941,17 @@ page_end(struct site *s, const void *bytes, size_t len,
 		s->ioerr = 1;
 		goto out;
 	}
-	if (dfd != -1 && fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(sb.st_mode) && sb.st_size == o->size &&
-	    (fast || same_bytes(s, dfd, base, bytes, len))) {
-		s->st.unchanged++;
-		rc = 1;
-		goto out;
-	}
+	fresh = 1;
+	if (dfd != -1 && fstatat(dfd, base, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		fresh = 0;
+		if (S_ISREG(sb.st_mode) && sb.st_size == o->size &&
+		    (fast || same_bytes(s, dfd, base, bytes, len))) {
+			s->st.unchanged++;
+			rc = 1;
+			goto out;
+		}
+	} else if (dfd != -1 && errno != ENOENT)
+		fresh = 0;
 	if (!mark_dirty(s))
 		goto out;
 	if (dfd == -1 && (dfd = dir_open(s, o->path, dlen, 1)) == -1) {
@@ -876,7 +960,7 @@ page_end(struct site *s, const void *bytes, size_t len,
 		goto out;
 	}
 	if (!write_atomic(s->dir, "", ++s->tmpn, dfd, base, o->path, bytes,
-	    len, &sb)) {
+	    len, fresh, &sb)) {
 		s->ioerr = 1;
 		goto out;
 	}
@@ -1098,11 +1182,13 @@ man_apply(struct site *s, const struct op *o)
 	}
 	if (keep || !o->depsdiff)
 		return 1;
-	if ((st = db_prep(s->db, sqls[SQL_DEP_CLEAR])) == NULL)
-		return 0;
-	db_bind_text(st, 1, o->path);
-	if (!db_run(s->db, st))
-		return 0;
+	if (o->have_old) {
+		if ((st = db_prep(s->db, sqls[SQL_DEP_CLEAR])) == NULL)
+			return 0;
+		db_bind_text(st, 1, o->path);
+		if (!db_run(s->db, st))
+			return 0;
+	}
 	for (i = 0; i < o->ndep; i++) {
 		if ((st = db_prep(s->db, sqls[SQL_DEP_ADD])) == NULL)
 			return 0;
@@ -1283,13 +1369,13 @@ out:
 
 /*
  * Hand what this run did (every op with its deps, the counts and the
- * dirty state) to another process's site_import(), through fd: a
+ * dirty state) to another process's site_import(), appended to b: a
  * worker process of a parallel full build ends with this instead of
  * site_finish().  The format is raw structs: the same program reads
  * it.  1 ok, 0 error (printed).
  */
-int
-site_export(const struct site *s, int fd)
+void
+site_export(const struct site *s, struct buf *b)
 {
 	struct op	 o;
 	size_t		 i, n;
@@ -1297,33 +1383,26 @@ site_export(const struct site *s, int fd)
 
 	flags[0] = s->marked;
 	flags[1] = s->ioerr || s->inpage;
-	if (!util_write_all(fd, &s->opsz, sizeof(s->opsz)) ||
-	    !util_write_all(fd, &s->st, sizeof(s->st)) ||
-	    !util_write_all(fd, flags, sizeof(flags)))
-		goto fail;
+	buf_putn(b, &s->opsz, sizeof(s->opsz));
+	buf_putn(b, &s->st, sizeof(s->st));
+	buf_putn(b, flags, sizeof(flags));
 	for (i = 0; i < s->opsz; i++) {
 		o = s->ops[i];
 		n = strlen(o.path);
 		o.path = NULL;
-		if (!util_write_all(fd, &o, sizeof(o)) ||
-		    !util_write_all(fd, &n, sizeof(n)) ||
-		    !util_write_all(fd, s->ops[i].path, n) ||
-		    !util_write_all(fd, s->deps + o.dep0,
-		    o.ndep * sizeof(*s->deps)))
-			goto fail;
+		buf_putn(b, &o, sizeof(o));
+		buf_putn(b, &n, sizeof(n));
+		buf_putn(b, s->ops[i].path, n);
+		buf_putn(b, s->deps + o.dep0, o.ndep * sizeof(*s->deps));
 	}
-	return 1;
-fail:
-	kerr("site: export: %s", strerror(errno));
-	return 0;
 }
 
 /*
- * Add what site_export() wrote to fd to this run, as if this process
- * had done it.  1 ok, 0 error (printed; the run must fail).
+ * Add what site_export() wrote (read back by rd) to this run, as if
+ * this process had done it.  1 ok, 0 error (printed; the run must fail).
  */
 int
-site_import(struct site *s, int fd)
+site_import(struct site *s, struct bufrd *rd)
 {
 	struct site_stats st;
 	struct op	 in, *o;
@@ -1332,14 +1411,14 @@ site_import(struct site *s, int fd)
 	int		 flags[2];
 
 	if (s->finished || s->inpage ||
-	    !util_read_all(fd, &nops, sizeof(nops)) ||
-	    !util_read_all(fd, &st, sizeof(st)) ||
-	    !util_read_all(fd, flags, sizeof(flags)))
+	    !bufrd_get(rd, &nops, sizeof(nops)) ||
+	    !bufrd_get(rd, &st, sizeof(st)) ||
+	    !bufrd_get(rd, flags, sizeof(flags)))
 		goto fail;
 	for (i = 0; i < nops; i++) {
-		if (!util_read_all(fd, &in, sizeof(in)) ||
-		    !util_read_all(fd, &n, sizeof(n)) || n > SITE_PATH_MAX ||
-		    in.ndep > SITE_DEPS_MAX || !util_read_all(fd, path, n))
+		if (!bufrd_get(rd, &in, sizeof(in)) ||
+		    !bufrd_get(rd, &n, sizeof(n)) || n > SITE_PATH_MAX ||
+		    in.ndep > SITE_DEPS_MAX || !bufrd_get(rd, path, n))
 			goto fail;
 		path[n] = '\0';
 		o = op_new(s, path);
@@ -1356,7 +1435,7 @@ site_import(struct site *s, int fd)
 			s->deps = xrealloc(s->deps,
 			    s->depmax * sizeof(*s->deps));
 		}
-		if (!util_read_all(fd, s->deps + s->depsz,
+		if (!bufrd_get(rd, s->deps + s->depsz,
 		    in.ndep * sizeof(*s->deps)))
 			goto fail;
 		o->ndep = in.ndep;

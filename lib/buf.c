@@ -145,6 +145,64 @@ buf_str(const struct buf *b)
 }
 
 int
+buf_read_fd(struct buf *b, int fd)
+{
+	ssize_t	 r;
+	size_t	 n;
+	char	 c;
+
+	if (b->max == 0)
+		b->max = BUF_DEFAULT_MAX;
+	for (;;) {
+		n = b->max - b->len < 65536 ? b->max - b->len : 65536;
+		if (n == 0) {
+			/* Full: only the end of the input may follow. */
+			while ((r = read(fd, &c, 1)) == -1 && errno == EINTR)
+				;
+			if (r == 0)
+				break;
+			if (r == 1)
+				errno = EFBIG;
+			return 0;
+		}
+		if (!grow(b, n)) {
+			errno = EFBIG;
+			return 0;
+		}
+		r = read(fd, b->p + b->len, n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return 0;
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+	}
+	if (b->p != NULL)
+		b->p[b->len] = '\0';
+	return 1;
+}
+
+void
+bufrd_init(struct bufrd *rd, const struct buf *b)
+{
+	rd->p = b->p;
+	rd->len = b->len;
+	rd->off = 0;
+}
+
+int
+bufrd_get(struct bufrd *rd, void *dst, size_t n)
+{
+	if (n > rd->len - rd->off)
+		return 0;
+	if (n > 0)
+		memcpy(dst, rd->p + rd->off, n);
+	rd->off += n;
+	return 1;
+}
+
+int
 buf_read_file(struct buf *b, const char *path)
 {
 	struct stat	 sb;

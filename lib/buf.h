@@ -44,6 +44,26 @@ char	*buf_take(struct buf *);
  * file (b empty), -1 error or larger than b's max (printed).
  */
 int	 buf_read_file(struct buf *, const char *path);
+/*
+ * Append everything fd gives until end of file: 1 ok, 0 on a read error
+ * or past b's max (errno set; the caller prints).
+ */
+int	 buf_read_fd(struct buf *, int fd);
+
+/*
+ * A reader over bytes another process produced with buf_putn() (the
+ * reports of kenmin-gen's build worker): take n bytes at a time.
+ */
+struct bufrd {
+	const char	*p;
+	size_t		 len;
+	size_t		 off;
+};
+
+void	 bufrd_init(struct bufrd *, const struct buf *);
+/* Copy the next n bytes to dst: 1, or 0 if fewer are left (none taken). */
+int	 bufrd_get(struct bufrd *, void *dst, size_t n);
+
 /* The contents as a C string; "" when empty.  Owned by the buffer. */
 const char *buf_str(const struct buf *);
 

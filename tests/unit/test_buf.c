@@ -1,10 +1,14 @@
 /*
  * test_buf.c: unit tests of lib/buf.c: growth, the hard maximum and its
- * sticky overflow flag, formatted appends and handing the contents over.
+ * sticky overflow flag, formatted appends, handing the contents over,
+ * and reading a whole descriptor back field by field.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "t.h"
@@ -189,6 +193,86 @@ test_free(void)
 	buf_free(&z);
 }
 
+/* A temporary file holding n bytes of a pattern, rewound; -1 on error. */
+static int
+pattern_fd(size_t n)
+{
+	FILE	*f;
+	size_t	 i;
+	int	 fd;
+
+	if ((f = tmpfile()) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		fputc((int)('a' + i % 23), f);
+	fflush(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	if (fd != -1)
+		lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+static void
+test_read_fd(void)
+{
+	struct buf	 b, rep;
+	struct bufrd	 rd;
+	size_t		 i, bad = 0, n = 200000, big, small;
+	char		 tail[4];
+	int		 fd;
+
+	/* More than one read's worth, appended after what is there. */
+	buf_init(&b, 0);
+	buf_puts(&b, "head:");
+	fd = pattern_fd(n);
+	T_OK(fd != -1 && buf_read_fd(&b, fd), "read_fd: 200,000 bytes");
+	T_OK(b.len == 5 + n && b.p[b.len] == '\0', "read_fd: appended, "
+	    "terminated");
+	for (i = 0; i < n && b.len == 5 + n; i++)
+		bad += b.p[5 + i] != (char)('a' + i % 23);
+	T_OK(memcmp(b.p, "head:", 5) == 0 && bad == 0, "read_fd: bytes kept");
+	if (fd != -1)
+		close(fd);
+	buf_free(&b);
+
+	/* Exactly max fits; one byte more is refused with EFBIG. */
+	buf_init(&b, 70000);
+	fd = pattern_fd(70000);
+	T_OK(fd != -1 && buf_read_fd(&b, fd) && b.len == 70000,
+	    "read_fd: exactly max");
+	if (fd != -1)
+		close(fd);
+	buf_free(&b);
+	buf_init(&b, 70000);
+	fd = pattern_fd(70001);
+	errno = 0;
+	T_OK(fd != -1 && !buf_read_fd(&b, fd) && errno == EFBIG,
+	    "read_fd: past max refused");
+	if (fd != -1)
+		close(fd);
+	buf_free(&b);
+	buf_init(&b, 0);
+	errno = 0;
+	T_OK(!buf_read_fd(&b, -1) && errno == EBADF, "read_fd: bad fd");
+	buf_free(&b);
+
+	/* A report: fields put in, taken out in order, a short tail refused. */
+	buf_init(&rep, 0);
+	big = 123456789;
+	buf_putn(&rep, &big, sizeof(big));
+	buf_putn(&rep, "abc", 3);
+	bufrd_init(&rd, &rep);
+	T_OK(bufrd_get(&rd, &small, sizeof(small)) && small == big,
+	    "bufrd: a field");
+	T_OK(!bufrd_get(&rd, tail, 4), "bufrd: past the end refused");
+	T_OK(bufrd_get(&rd, tail, 3) && memcmp(tail, "abc", 3) == 0,
+	    "bufrd: a refused get takes nothing");
+	T_OK(bufrd_get(&rd, tail, 0) && !bufrd_get(&rd, tail, 1),
+	    "bufrd: empty at the end");
+	buf_free(&rep);
+}
+
 int
 main(void)
 {
@@ -197,5 +281,6 @@ main(void)
 	test_printf();
 	test_take();
 	test_free();
+	test_read_fd();
 	return t_done();
 }

@@ -89,6 +89,18 @@ exists(const char *rel)
 	return lstat(path, &sb) == 0;
 }
 
+/* The permission bits of a file under sitedir, or -1. */
+static int
+mode_of(const char *rel)
+{
+	char		 path[256];
+	struct stat	 sb;
+
+	snprintf(path, sizeof(path), "%s/%s", sitedir, rel);
+	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) ?
+	    (int)(sb.st_mode & 07777) : -1;
+}
+
 /* Every regular file under sitedir, and whether temp files were seen. */
 static char	*walked[64];
 static size_t	 nwalked;
@@ -360,6 +372,7 @@ main(void)
 	char		*rbargv[] = { (char *)"rollback", (char *)"HEAD~2", NULL };
 	char		*hargv[] = { (char *)"history", NULL };
 	int		 committed, fd, saved, r;
+	mode_t		 um;
 
 	util_setprogname("test_site");
 	if (sodium_init() < 0)
@@ -385,7 +398,12 @@ main(void)
 
 	test_paths();
 
-	/* 1. First full build. */
+	/*
+	 * 1. First full build, under a umask that would hide the files
+	 * from the web server: new files (linked from O_TMPFILE) and,
+	 * in build 3, a replaced one (renamed) are world-readable anyway.
+	 */
+	um = umask(077);
 	memset(&st, 0, sizeof(st));
 	T_OK(build(&g, page_event1, 1, &st, &committed, "build: full"),
 	    "build 1: ok");
@@ -398,6 +416,9 @@ main(void)
 	    file_is("index.html", page_index), "build 1: bytes on disk");
 	T_OK(manifest_matches(g.db), "build 1: manifest matches directory");
 	T_OK(!tmpseen, "build 1: no temp files left");
+	T_OK(mode_of("index.html") == 0644 &&
+	    mode_of("events/1/index.html") == 0644,
+	    "build 1: new files are 0644 under umask 077");
 	T_OK(committed == 1 && commit_count() == 1, "build 1: one commit");
 	T_STREQ(commit_msg("HEAD", tree1), "build: full",
 	    "build 1: commit message");
@@ -481,6 +502,9 @@ main(void)
 	    "build 3: stale file and its empty directory deleted");
 	T_OK(snap_same("index.html", &sn_index), "build 3: others untouched");
 	T_OK(manifest_matches(g.db) && !tmpseen, "build 3: manifest matches");
+	T_OK(mode_of("events/1/index.html") == 0644,
+	    "build 3: a replaced file is 0644 under umask 077");
+	umask(um);
 	T_OK(sql_int(g.db, "SELECT count(*) FROM site_dep WHERE "
 	    "item_id = 2 AND path LIKE 'events/2/%'") == 0,
 	    "build 3: deps of deleted file gone");
