@@ -11,7 +11,9 @@
  * (2.6 times as fast as zlib's level 1 on our pages, for 2% more bytes)
  * and appends it to a temporary pack, so on a two-core machine the git
  * work of a cold build runs beside the rendering rather than after it.
- * The queue holds at most HP_INFLIGHT bytes, which bounds the memory.
+ * The queue holds at most HP_INFLIGHT bytes, which bounds the memory;
+ * the thread takes it in batches of at least HP_WAKE bytes, so a build
+ * of 33,000 files wakes it a few hundred times, not once per file.
  *
  * histpack_finish() writes the pack's object count into its header,
  * hashes the pack once for its trailer (git's pack checksum covers the
@@ -52,6 +54,7 @@
 
 #define HP_INFLIGHT	((size_t)24 * 1024 * 1024)	/* queued bytes */
 #define HP_CHUNK	((size_t)256 * 1024)		/* buffered writes */
+#define HP_WAKE		((size_t)256 * 1024)		/* queued to wake */
 #define HP_LEVEL	1				/* libdeflate level */
 
 /* One file handed to the pack: queued, then hashed and written. */
@@ -60,6 +63,7 @@ struct hpjob {
 	unsigned char	*data;		/* freed once packed */
 	size_t		 len;
 	size_t		 ent;		/* its entry in hp->ents */
+	git_oid		 oid;		/* its blob id, once packed */
 };
 
 /* A file the run wrote: its index entry, and the order of the puts. */
@@ -86,7 +90,9 @@ struct histpack {
 	pthread_cond_t	 more;		/* a job was queued, or the end */
 	pthread_cond_t	 room;		/* queued bytes went down */
 	struct hpjob	*head, *tail;
-	size_t		 queued;	/* bytes on the queue */
+	size_t		 queued;	/* bytes on the queue or being packed */
+	size_t		 waiting;	/* bytes on the queue */
+	int		 idle;		/* the worker waits for more */
 	int		 closing;
 	int		 failed;	/* the worker hit an error */
 	/* the entries the run staged, in put order; ids set by the worker */
@@ -335,37 +341,48 @@ static void *
 worker(void *arg)
 {
 	struct histpack	*h = arg;
-	struct hpjob	*j;
-	git_oid		 oid;
+	struct hpjob	*batch, *j, *next;
+	size_t		 done;
 	int		 ok = 1;
 
 	for (;;) {
+		/* Take everything queued: one lock per batch, not per file. */
 		pthread_mutex_lock(&h->mu);
-		while (h->head == NULL && !h->closing)
+		while (h->head == NULL && !h->closing) {
+			h->idle = 1;
 			pthread_cond_wait(&h->more, &h->mu);
-		if ((j = h->head) == NULL) {
-			pthread_mutex_unlock(&h->mu);
-			break;
+			h->idle = 0;
 		}
+		batch = h->head;
+		h->head = h->tail = NULL;
+		h->waiting = 0;
 		pthread_mutex_unlock(&h->mu);
+		if (batch == NULL)
+			break;
 
-		memset(&oid, 0, sizeof(oid));
-		if (ok && !(h->loose ? loose_job(h, j, &oid) :
-		    pack_job(h, j, &oid)))
-			ok = 0;
+		for (j = batch; j != NULL; j = j->next) {
+			memset(&j->oid, 0, sizeof(j->oid));
+			if (ok && !(h->loose ? loose_job(h, j, &j->oid) :
+			    pack_job(h, j, &j->oid)))
+				ok = 0;
+		}
 
+		done = 0;
 		pthread_mutex_lock(&h->mu);
-		h->ents[j->ent].e.id = oid;
-		h->head = j->next;
-		if (h->head == NULL)
-			h->tail = NULL;
-		h->queued -= j->len;
+		for (j = batch; j != NULL; j = j->next) {
+			h->ents[j->ent].e.id = j->oid;
+			done += j->len;
+		}
+		h->queued -= done;
 		if (!ok)
 			h->failed = 1;
 		pthread_cond_signal(&h->room);
 		pthread_mutex_unlock(&h->mu);
-		free(j->data);
-		free(j);
+		for (j = batch; j != NULL; j = next) {
+			next = j->next;
+			free(j->data);
+			free(j);
+		}
 	}
 	if (ok && !h->loose && !flush_out(h, h->fd)) {
 		pthread_mutex_lock(&h->mu);
@@ -471,8 +488,11 @@ histpack_put(struct histpack *h, const char *relpath, const void *bytes,
 	e->path = xstrdup(relpath);
 	j->ent = h->nent++;
 	h->sorted = 0;
-	while (h->queued > 0 && h->queued + len > HP_INFLIGHT && !h->failed)
+	while (h->queued > 0 && h->queued + len > HP_INFLIGHT && !h->failed) {
+		if (h->idle)	/* it holds back below HP_WAKE */
+			pthread_cond_signal(&h->more);
 		pthread_cond_wait(&h->room, &h->mu);
+	}
 	if ((ok = !h->failed)) {
 		if (h->tail != NULL)
 			h->tail->next = j;
@@ -480,7 +500,14 @@ histpack_put(struct histpack *h, const char *relpath, const void *bytes,
 			h->head = j;
 		h->tail = j;
 		h->queued += len;
-		pthread_cond_signal(&h->more);
+		h->waiting += len;
+		/*
+		 * Wake an idle worker once there is a batch worth it, not
+		 * for every page: 33,000 wake-ups were 0.15 s of a cold
+		 * build.  The rest waits for the next page or the close.
+		 */
+		if (h->idle && h->waiting >= HP_WAKE)
+			pthread_cond_signal(&h->more);
 	}
 	pthread_mutex_unlock(&h->mu);
 	if (!ok) {

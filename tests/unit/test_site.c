@@ -294,6 +294,43 @@ to_pack(void *arg, const char *relpath, const void *bytes, size_t len,
 }
 
 /*
+ * The history writer's queue: a small file leaves its thread asleep (it
+ * waits for a batch), then one file larger than the queue's limit must
+ * wake it rather than wait for room forever.  The alarm turns a hang
+ * into a failure.
+ */
+static void
+test_pack_queue(struct gen *g)
+{
+	const git_index_entry	*e;
+	struct histpack		*hp;
+	struct stat		 sb;
+	git_oid			 want;
+	size_t			 big = (size_t)25 * 1024 * 1024;
+	char			*bytes;
+	int			 ok;
+
+	memset(&sb, 0, sizeof(sb));
+	bytes = xmalloc(big);
+	memset(bytes, 'k', big);
+	alarm(120);
+	hp = history_pack_start(g, 0);
+	usleep(100000);		/* its thread is asleep by now */
+	ok = hp != NULL && histpack_put(hp, "small.html", bytes, 100, &sb) &&
+	    histpack_put(hp, "big.html", bytes, big, &sb) &&
+	    histpack_finish(hp);
+	alarm(0);
+	T_OK(ok, "pack queue: a file over the queue's limit after a small "
+	    "one is packed");
+	e = hp != NULL ? histpack_entry(hp, "big.html") : NULL;
+	T_OK(e != NULL && git_odb_hash(&want, bytes, big,
+	    GIT_OBJECT_BLOB) == 0 && git_oid_equal(&want, &e->id),
+	    "pack queue: its blob id");
+	histpack_free(hp);
+	free(bytes);
+}
+
+/*
  * The standard full build; with2 = 0 leaves out event 2.  With msg, it
  * commits, its blobs streamed into a pack as kenmin-gen build does.
  */
@@ -639,6 +676,8 @@ main(void)
 	site_free(s);
 	T_OK(!exists(".git"), "git inside: not created");
 	g.cfg = &cfg;
+
+	test_pack_queue(&g);
 
 	walk_site();
 	for (r = 0; (size_t)r < nwalked; r++)
