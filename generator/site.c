@@ -86,6 +86,7 @@ enum sql {
 	SQL_SHOWS,
 	SQL_DIRTY_GET,
 	SQL_DIRTY_SET,
+	SQL_FILE_NONE,
 	SQL__MAX
 };
 
@@ -121,6 +122,8 @@ static const char *const sqls[SQL__MAX] = {
 	/* SQL_DIRTY_SET */
 	"INSERT INTO site_state (id, dirty) VALUES (1, ?1) "
 	"ON CONFLICT (id) DO UPDATE SET dirty = excluded.dirty",
+	/* SQL_FILE_NONE */
+	"SELECT NOT EXISTS (SELECT 1 FROM site_file)",
 };
 
 struct dep {
@@ -157,6 +160,7 @@ struct site {
 	int		 flags;
 	int		 marked;	/* dirty = 1 committed for this run */
 	int		 prevdirty;	/* the last run did not finish cleanly */
+	int		 noman;		/* the manifest was empty at the start */
 	int		 ioerr;		/* a file operation failed */
 	int		 finished;
 	char		*cdir;		/* cached open directory (relative) */
@@ -627,6 +631,16 @@ site_open(struct db *db, const char *dir, int flags)
 		kerr("%s: %s", dir, strerror(errno));
 		goto fail;
 	}
+	/*
+	 * A first build looks nothing up: 33,000 lookups that find no row
+	 * were 4% of a cold build.  The manifest changes only in
+	 * site_finish().
+	 */
+	if ((st = db_prep(db, sqls[SQL_FILE_NONE])) == NULL ||
+	    (r = db_row(db, st)) != 1)
+		goto fail;
+	s->noman = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
 	/* The process that started the worker judged the manifest. */
 	if (flags & SITE_WORKER)
 		return s;
@@ -784,7 +798,8 @@ site_deps_same(struct site *s, const char *relpath,
 	size_t		 i, kl;
 	int		 r, rc = 0;
 
-	if (s->finished || n > SITE_DEPS_MAX || !site_path_ok(relpath) ||
+	if (s->finished || s->noman || n > SITE_DEPS_MAX ||
+	    !site_path_ok(relpath) ||
 	    (s->gone != NULL && strset_has(s->gone, relpath)))
 		return 0;
 	d = xcalloc(n + 1, sizeof(*d));
@@ -914,11 +929,15 @@ page_end(struct site *s, const void *bytes, size_t len,
 	crypto_generichash(o->hash, SITE_HASH_SZ, bytes, len, NULL, 0);
 	s->st.bytes += len;
 
-	if ((st = db_prep(s->db, sqls[SQL_FILE_GET])) == NULL)
+	if (s->noman)
+		r = 0;
+	else if ((st = db_prep(s->db, sqls[SQL_FILE_GET])) == NULL)
 		goto out;
-	db_bind_text(st, 1, o->path);
-	if ((r = db_row(s->db, st)) == -1)
-		goto out;
+	else {
+		db_bind_text(st, 1, o->path);
+		if ((r = db_row(s->db, st)) == -1)
+			goto out;
+	}
 	o->man = o->depsdiff = 1;
 	if (r == 1) {
 		o->have_old = 1;
