@@ -2,6 +2,9 @@
  * init.c: `kenmin-gen init`: create the state directories, the keys and
  * the database, apply the migrations and load the master data.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,8 +41,13 @@ cmd_init(struct gen *g, int argc, char *argv[])
 		return 0;
 	}
 	if (!mkparent(g->cfg->database) || !mkparent(g->cfg->key_dir) ||
-	    !util_mkdirs(g->cfg->spool_dir) || !util_mkdirs(g->cfg->site_dir))
+	    !util_mkdirs(g->cfg->spool_dir) || !mkparent(g->cfg->site_dir))
 		return 0;
+	/* Served: the web server's user reads it (docs/deploy.md). */
+	if (mkdir(g->cfg->site_dir, 0755) == -1 && errno != EEXIST) {
+		kerr("%s: %s", g->cfg->site_dir, strerror(errno));
+		return 0;
+	}
 	if (!gen_load_keys(g, 1))
 		return 0;
 	if (!gen_open_db(g, 1))

@@ -63,6 +63,10 @@ for n in a b c; do
 	ini $n
 	gen $n init > /dev/null || notok "init $n"
 done
+# The web server (another user) reads the site directory; the key and
+# spool directories stay private.
+check "init makes the site directory 0755, keys and spool 0700" test \
+    "$(stat -c %a "$T/a/site") $(stat -c %a "$T/a/keys") $(stat -c %a "$T/a/spool")" = "755 700 700"
 
 gen a demo --scale 1 --seed 7 > "$T/a.out" 2> "$T/a.err"
 check "demo --scale 1 --seed 7 succeeds" test $? -eq 0
