@@ -146,6 +146,7 @@ int		 site_put(struct site *, const char *relpath, const void *,
 		    size_t);
 int		 site_remove(struct site *, const char *relpath);
 char		**site_shows(struct site *, const char *kind, int64_t id);
+char		**site_under(struct site *, const char *prefix, int *same);
 struct site_depv {		/* one dep, for site_deps_same() */
 	const char	*kind;
 	int64_t		 id;
@@ -335,6 +336,8 @@ int		 rctx_list_kept(struct rctx *, const char *relpath,
 		    size_t n, const char *meta);
 void		 rctx_list_deps(struct rctx *, enum kind kind,
 		    const int64_t *ids, size_t n, const char *meta);
+int		 rctx_list_keep_under(struct rctx *, const char *prefix,
+		    unsigned kinds);
 void		 tv_set_nonempty(struct tval *, const char *key, const char *);
 void		 idlist_add(struct idlist *, int64_t);
 int		 rctx_each_id(struct rctx *, const struct idlist *ids,

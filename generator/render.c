@@ -402,6 +402,18 @@ meta_id(const char *meta)
 #define LIST_META_KIND	"list"	/* the site_dep kind of a page's meta */
 
 /*
+ * Whether this run is a publish in which the family's list pages may be
+ * kept: every kind that changed and re-runs it is in kinds (condition
+ * (1) of rctx_list_page()).
+ */
+static int
+list_keepable(const struct rctx *r, unsigned kinds)
+{
+	return !r->full && r->preview == NULL && r->site != NULL &&
+	    r->fam != NULL && (r->changed & r->fam->kinds & ~kinds) == 0;
+}
+
+/*
  * Whether a publish may keep list page relpath as the last run wrote it
  * (see rctx_list_page()); 1 yes, 0 no, -1 on a database error.
  */
@@ -413,8 +425,7 @@ list_keep(struct rctx *r, const char *relpath, unsigned kinds,
 	size_t			 i;
 	int			 rc;
 
-	if (r->full || r->preview != NULL || r->site == NULL ||
-	    r->fam == NULL || (r->changed & r->fam->kinds & ~kinds) != 0)
+	if (!list_keepable(r, kinds))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (idlist_has(&r->queued[kind], ids[i]))
@@ -495,6 +506,38 @@ rctx_list_kept(struct rctx *r, const char *relpath, unsigned kinds,
 		return k;
 	strset_add(r->seen, relpath);
 	r->kept++;
+	return 1;
+}
+
+/*
+ * Keep, without reading the list, every page of one list under prefix
+ * (a directory it owns alone) that the caller knows cannot have
+ * changed: no queued item of a changed kind is on it, or was when the
+ * last run wrote it (the family checks that; site_shows() tells the
+ * second).  With condition (1) of rctx_list_page() that is what the
+ * page-by-page test would find, without the list's query.  1 kept, 0
+ * render the list (not a publish that may keep, no pages, or one the
+ * manifest cannot vouch for: site_under()), -1 on a database error.
+ */
+int
+rctx_list_keep_under(struct rctx *r, const char *prefix, unsigned kinds)
+{
+	char	**v;
+	size_t	 i;
+	int	 same;
+
+	if (!list_keepable(r, kinds))
+		return 0;
+	if ((v = site_under(r->site, prefix, &same)) == NULL)
+		return -1;
+	if (!same || v[0] == NULL) {
+		site_paths_free(v);
+		return 0;
+	}
+	for (i = 0; v[i] != NULL; i++)
+		if (strset_add(r->seen, v[i]))
+			r->kept++;
+	site_paths_free(v);
 	return 1;
 }
 

@@ -87,6 +87,7 @@ enum sql {
 	SQL_DIRTY_GET,
 	SQL_DIRTY_SET,
 	SQL_FILE_NONE,
+	SQL_UNDER,
 	SQL__MAX
 };
 
@@ -124,6 +125,9 @@ static const char *const sqls[SQL__MAX] = {
 	"ON CONFLICT (id) DO UPDATE SET dirty = excluded.dirty",
 	/* SQL_FILE_NONE */
 	"SELECT NOT EXISTS (SELECT 1 FROM site_file)",
+	/* SQL_UNDER: restored by a rollback when deps is SQL_FILE_PUT_KEEP's */
+	"SELECT path, deps = zeroblob(16) FROM site_file "
+	"WHERE path >= ?1 AND path < ?1 || x'ff' ORDER BY path",
 };
 
 struct dep {
@@ -1066,6 +1070,44 @@ site_shows(struct site *s, const char *kind, int64_t id)
 		}
 		v[n++] = xstrdup(db_col_text(st, 0));
 		v[n] = NULL;
+	}
+	if (r == -1) {
+		site_paths_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * The files under prefix (a directory, ending in '/') when this run
+ * started, sorted, as site_shows() returns them; *same is cleared if
+ * one of them may not be kept as the last run left it: removed by this
+ * run, or restored by a rollback (whose deps match no page's).  NULL on
+ * a database error (printed).
+ */
+char **
+site_under(struct site *s, const char *prefix, int *same)
+{
+	sqlite3_stmt	*st;
+	char		**v;
+	size_t		 n = 0, max = 16;
+	int		 r;
+
+	*same = 1;
+	if ((st = db_prep(s->db, sqls[SQL_UNDER])) == NULL)
+		return NULL;
+	db_bind_text(st, 1, prefix);
+	v = xcalloc(max + 1, sizeof(*v));
+	while ((r = db_row(s->db, st)) == 1) {
+		if (n == max) {
+			max *= 2;
+			v = xrealloc(v, (max + 1) * sizeof(*v));
+		}
+		v[n] = xstrdup(db_col_text(st, 0));
+		if (sqlite3_column_int(st, 1) ||
+		    (s->gone != NULL && strset_has(s->gone, v[n])))
+			*same = 0;
+		v[++n] = NULL;
 	}
 	if (r == -1) {
 		site_paths_free(v);

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # 348_list_keep.sh: a publish renders only the list pages that can have
 # changed (rctx_list_page() in generator/render.c) and still ends where
-# a full build does.  From a copy of the fixture, each step below makes
-# one kind of change with SQL, queues it as formsvc would, publishes at
-# the fixture's date, and compares the site with a full build of a copy
-# of the database after EVERY publish (their manifests, the path and
-# hash of every file; at the end the trees themselves, diff -r): an
-# edit that keeps a list's order, moves across pages and months, a new
-# event, a new upcoming event and open grant (which must leave every
-# page of the past and closed lists alone), a page dropped and a page
-# added by the number of events,
-# postings edited and moved to the past list, a member hidden (its
-# postings leave the lists without being queued), orgs, grants, books
-# (the year facet counts), notices and interviews.  It also checks the
-# work done: an edited event re-renders just the event list pages that
-# show it; the sitemap (no page added) and the events feeds (unless
-# they show the event) are kept, and a new event renders only the
-# events section of the sitemap.  Release binary as in 340.
+# a full build does.  From a copy of the fixture, each step makes one
+# kind of change with SQL, queues it as formsvc would, publishes at the
+# fixture's date, and compares the site with a full build of a copy of
+# the database after EVERY publish (manifests, the path and hash of
+# every file; at the end diff -r): an edit that keeps a list's order,
+# moves across pages and months, a new event, a new upcoming event and
+# open grant (past and closed lists left alone), a page dropped and one
+# added by the number of events, postings edited and moved to the past,
+# a member hidden (its postings leave the lists unqueued), a member
+# moved between facet values and a new member (after a rollback, its
+# area rendered again), orgs, grants, books (the year facet counts),
+# notices and interviews.  It also checks the work done: an edited
+# event re-renders just the event list pages that show it; the sitemap
+# (no page added) and the events feeds (unless they show the event) are
+# kept, and a new event renders only the events section of the sitemap.
+# Release binary as in 340.
 # needs: fixture
 set -uo pipefail
 
@@ -304,6 +304,50 @@ Q "UPDATE member SET status = 'paused' WHERE id = $mb"
 enq member "$mb"
 pub "member $mb paused"
 
+# 7b. Member facets: a member leaves an area and joins another, changes
+# its pro bono field and a field (the lists of the values it is in now,
+# and of those it was in, change; a publish reads only those: the
+# values it was in come from the manifest's deps), then a new member is
+# approved into an area no queued member was in before.
+mv=$(Q "SELECT m.id FROM member m JOIN member_area a ON a.member_id = m.id
+    WHERE m.state = 'public' AND m.status = 'active' AND m.id != $mb
+    GROUP BY m.id ORDER BY m.id LIMIT 1")
+a_old=$(Q "SELECT muni_id FROM member_area WHERE member_id = $mv
+    ORDER BY muni_id LIMIT 1")
+a_new=$(Q "SELECT id FROM m_municipality WHERE outside = 0 AND id NOT IN
+    (SELECT muni_id FROM member_area WHERE member_id = $mv) ORDER BY id LIMIT 1")
+f_new=$(Q "SELECT id FROM m_field WHERE on_aikasa = 1 AND id NOT IN
+    (SELECT field_id FROM member_field WHERE member_id = $mv) ORDER BY id LIMIT 1")
+pb=$(Q "SELECT id FROM m_probono_field WHERE id IS NOT
+    (SELECT probono_field_id FROM member WHERE id = $mv) ORDER BY id LIMIT 1")
+Q "DELETE FROM member_area WHERE member_id = $mv AND muni_id = $a_old;
+    INSERT INTO member_area (member_id, muni_id) VALUES ($mv, $a_new);
+    DELETE FROM member_field WHERE member_id = $mv;
+    INSERT INTO member_field (member_id, field_id) VALUES ($mv, $f_new);
+    UPDATE member SET probono_field_id = $pb, updated_at = updated_at + 1
+    WHERE id = $mv"
+enq member "$mv"
+pub "member $mv moved between areas, fields and pro bono fields"
+a_slug=$(Q "SELECT slug FROM m_municipality WHERE id = $a_new")
+check "the area it joined lists it" grep -rq "/boranet201909/members/$mv.html" \
+    "$W/incr-site/boranet201909/members/area/$a_slug/"
+cols=$(Q "SELECT group_concat(name, ', ') FROM pragma_table_info('member')
+    WHERE name NOT IN ('id', 'login_id', 'login_key', 'email_bidx',
+    'published_at', 'created_at', 'updated_at')")
+a_fresh=$(Q "SELECT id FROM m_municipality WHERE outside = 0 AND id NOT IN
+    (SELECT muni_id FROM member_area WHERE member_id IN ($mv, $mb))
+    ORDER BY id DESC LIMIT 1")
+nm=$(Q "INSERT INTO member ($cols, published_at, created_at, updated_at)
+    SELECT $cols, unixepoch('$T 14:00:00'), 1, 1 FROM member WHERE id = $mv;
+    SELECT last_insert_rowid()")
+Q "INSERT INTO member_area (member_id, muni_id) VALUES ($nm, $a_fresh)"
+enq member "$nm"
+pub "new member $nm in area $a_fresh"
+a_slug=$(Q "SELECT slug FROM m_municipality WHERE id = $a_fresh")
+check "the new member heads its area's list" sh -c "grep -o 'members/[0-9]*\.html' \
+    '$W/incr-site/boranet201909/members/area/$a_slug/index.html' | head -1 |
+    grep -qx 'members/$nm.html'"
+
 # 8. Super Net: a grant's deadline, an org's kana (its place in the
 # lists), a book's year, a notice and an interview in one publish.
 g=$(Q "SELECT id FROM grant_item WHERE state = 'public' ORDER BY id LIMIT 1")
@@ -324,5 +368,22 @@ enq book "$b"
 enq notice "$nt"
 enq interview "$iv"
 pub "book $b year, notice $nt, interview $iv" last
+
+# 9. A rollback to before the new member gives its area its old page
+# back; the next publish of another member (which would not read this
+# area's list) must still render it again, as its deps are now the
+# rollback's.
+prev=$(G history | awk -F '\t' -v m="publish: member $nm (348)" \
+    'f { print $1; exit } $3 == m { f = 1 }')
+if G rollback "$prev" >/dev/null 2>&1 &&
+    ! grep -q "members/$nm.html" "$W/incr-site/boranet201909/members/area/$a_slug/index.html"; then
+	Q "UPDATE member SET org_kana = 'ああ', updated_at = updated_at + 1 WHERE id = $mv"
+	enq member "$mv"
+	G publish >/dev/null 2>&1
+	check "after a rollback, a member publish renders that area's list again" \
+	    grep -q "members/$nm.html" "$W/incr-site/boranet201909/members/area/$a_slug/index.html"
+else
+	nok "rollback to before the new member"
+fi
 
 [ "$n_fail" -eq 0 ]
