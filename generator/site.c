@@ -1046,6 +1046,38 @@ site_remove(struct site *s, const char *relpath)
 }
 
 /*
+ * The paths st (bound, ready to step) gives in its first column, as a
+ * NULL-terminated array; with same, *same is cleared where its second
+ * column is true or this run removed the path.  NULL on a database
+ * error (printed).
+ */
+static char **
+paths_of(struct site *s, sqlite3_stmt *st, int *same)
+{
+	char		**v;
+	size_t		 n = 0, max = 16;
+	int		 r;
+
+	v = xcalloc(max + 1, sizeof(*v));
+	while ((r = db_row(s->db, st)) == 1) {
+		if (n == max) {
+			max *= 2;
+			v = xrealloc(v, (max + 1) * sizeof(*v));
+		}
+		v[n] = xstrdup(db_col_text(st, 0));
+		if (same != NULL && (sqlite3_column_int(st, 1) ||
+		    (s->gone != NULL && strset_has(s->gone, v[n]))))
+			*same = 0;
+		v[++n] = NULL;
+	}
+	if (r == -1) {
+		site_paths_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
  * The files that showed (kind, id) when this run started, sorted, as a
  * NULL-terminated array the caller frees with site_paths_free().  NULL
  * on a database error (printed).
@@ -1054,28 +1086,12 @@ char **
 site_shows(struct site *s, const char *kind, int64_t id)
 {
 	sqlite3_stmt	*st;
-	char		**v;
-	size_t		 n = 0, max = 16;
-	int		 r;
 
 	if ((st = db_prep(s->db, sqls[SQL_SHOWS])) == NULL)
 		return NULL;
 	db_bind_text(st, 1, kind);
 	db_bind_int(st, 2, id);
-	v = xcalloc(max + 1, sizeof(*v));
-	while ((r = db_row(s->db, st)) == 1) {
-		if (n == max) {
-			max *= 2;
-			v = xrealloc(v, (max + 1) * sizeof(*v));
-		}
-		v[n++] = xstrdup(db_col_text(st, 0));
-		v[n] = NULL;
-	}
-	if (r == -1) {
-		site_paths_free(v);
-		return NULL;
-	}
-	return v;
+	return paths_of(s, st, NULL);
 }
 
 /*
@@ -1089,31 +1105,12 @@ char **
 site_under(struct site *s, const char *prefix, int *same)
 {
 	sqlite3_stmt	*st;
-	char		**v;
-	size_t		 n = 0, max = 16;
-	int		 r;
 
 	*same = 1;
 	if ((st = db_prep(s->db, sqls[SQL_UNDER])) == NULL)
 		return NULL;
 	db_bind_text(st, 1, prefix);
-	v = xcalloc(max + 1, sizeof(*v));
-	while ((r = db_row(s->db, st)) == 1) {
-		if (n == max) {
-			max *= 2;
-			v = xrealloc(v, (max + 1) * sizeof(*v));
-		}
-		v[n] = xstrdup(db_col_text(st, 0));
-		if (sqlite3_column_int(st, 1) ||
-		    (s->gone != NULL && strset_has(s->gone, v[n])))
-			*same = 0;
-		v[++n] = NULL;
-	}
-	if (r == -1) {
-		site_paths_free(v);
-		return NULL;
-	}
-	return v;
+	return paths_of(s, st, same);
 }
 
 void
