@@ -779,9 +779,9 @@ histpack_export(const struct histpack *h, struct buf *b)
 }
 
 /*
- * Add the entries histpack_export() wrote (read back by rd), before this pack's
- * histpack_finish(), so that histpack_entry() knows them too.  1 ok,
- * 0 error (printed).
+ * Add the entries histpack_export() wrote (read back by rd), before
+ * this pack's histpack_finish(), so that histpack_entry() knows them
+ * too.  1 ok, 0 error (printed).
  */
 int
 histpack_import(struct histpack *h, struct bufrd *rd)
