@@ -400,6 +400,14 @@ out:
 
 /* ---- facet lists ---- */
 
+/* The directory of facet f's value slug, or of the facet if slug is "". */
+static void
+facet_dir(char *dir, size_t sz, enum facet f, const char *slug)
+{
+	snprintf(dir, sz, "boranet201909/members/%s/%s%s", facets[f].dir,
+	    slug, *slug != '\0' ? "/" : "");
+}
+
 static int
 render_facet_value(struct rctx *r, enum facet f, int64_t vid,
     const char *name, const char *slug)
@@ -422,8 +430,7 @@ render_facet_value(struct rctx *r, enum facet f, int64_t vid,
 		db_bind_int(st, 1, vid);
 	if (!mrows_load(r->g->db, st, &l))
 		goto out;
-	snprintf(dir, sizeof(dir), "boranet201909/members/%s/%s/",
-	    facets[f].dir, slug);
+	facet_dir(dir, sizeof(dir), f, slug);
 	snprintf(url, sizeof(url), "/%s", dir);
 	snprintf(title, sizeof(title), "%s%s", name, facets[f].suffix);
 	pages = (l.len + PER_PAGE - 1) / PER_PAGE;
@@ -491,11 +498,10 @@ facet_touched(struct rctx *r, enum facet f, int *err)
 	int		 rc;
 
 	*err = 0;
-	if (r->full || r->preview != NULL || r->site == NULL ||
-	    (r->changed & r->fam->kinds & ~KBIT(K_MEMBER)) != 0)
+	if (!rctx_list_keepable(r, KBIT(K_MEMBER)))
 		return NULL;
-	n = (size_t)snprintf(pre, sizeof(pre), "boranet201909/members/%s/",
-	    facets[f].dir);
+	facet_dir(pre, sizeof(pre), f, "");
+	n = strlen(pre);
 	t = strset_new();
 	for (i = 0; i < q->len; i++) {
 		if ((st = db_prep(r->g->db, sqls[facets[f].mine])) == NULL)
@@ -558,9 +564,7 @@ render_facet(struct rctx *r, enum facet f)
 	for (i = 0; i < n; i++) {
 		if (ok && touched != NULL &&
 		    !strset_has(touched, v[i].slug)) {
-			snprintf(dir, sizeof(dir),
-			    "boranet201909/members/%s/%s/", facets[f].dir,
-			    v[i].slug);
+			facet_dir(dir, sizeof(dir), f, v[i].slug);
 			if ((keep = rctx_list_keep_under(r, dir,
 			    KBIT(K_MEMBER))) == -1)
 				ok = 0;

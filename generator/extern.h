@@ -336,6 +336,7 @@ int		 rctx_list_kept(struct rctx *, const char *relpath,
 		    size_t n, const char *meta);
 void		 rctx_list_deps(struct rctx *, enum kind kind,
 		    const int64_t *ids, size_t n, const char *meta);
+int		 rctx_list_keepable(const struct rctx *, unsigned kinds);
 int		 rctx_list_keep_under(struct rctx *, const char *prefix,
 		    unsigned kinds);
 void		 tv_set_nonempty(struct tval *, const char *key, const char *);

@@ -406,8 +406,8 @@ meta_id(const char *meta)
  * kept: every kind that changed and re-runs it is in kinds (condition
  * (1) of rctx_list_page()).
  */
-static int
-list_keepable(const struct rctx *r, unsigned kinds)
+int
+rctx_list_keepable(const struct rctx *r, unsigned kinds)
 {
 	return !r->full && r->preview == NULL && r->site != NULL &&
 	    r->fam != NULL && (r->changed & r->fam->kinds & ~kinds) == 0;
@@ -425,7 +425,7 @@ list_keep(struct rctx *r, const char *relpath, unsigned kinds,
 	size_t			 i;
 	int			 rc;
 
-	if (!list_keepable(r, kinds))
+	if (!rctx_list_keepable(r, kinds))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (idlist_has(&r->queued[kind], ids[i]))
@@ -526,7 +526,7 @@ rctx_list_keep_under(struct rctx *r, const char *prefix, unsigned kinds)
 	size_t	 i;
 	int	 same;
 
-	if (!list_keepable(r, kinds))
+	if (!rctx_list_keepable(r, kinds))
 		return 0;
 	if ((v = site_under(r->site, prefix, &same)) == NULL)
 		return -1;

@@ -447,12 +447,13 @@ write_linked(int dfd, const char *dir, const char *name,
 	 */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (linkat(AT_FDCWD, proc, dfd, name, AT_SYMLINK_FOLLOW) == -1) {
-		if (errno == ENOENT || errno == EPERM || errno == EACCES)
-			atomic_store(&linkable, 0);
-		if (errno == ENOENT || errno == EPERM || errno == EACCES ||
-		    errno == EEXIST)
+		if (errno == EEXIST)
+			rc = -1;	/* the name appeared meanwhile */
+		else if (errno == ENOENT || errno == EPERM ||
+		    errno == EACCES) {
+			atomic_store(&linkable, 0);	/* no /proc here */
 			rc = -1;
-		else
+		} else
 			kerr("%s/%s: link: %s", dir, relpath,
 			    strerror(errno));
 		goto out;
